@@ -1,0 +1,154 @@
+// Package probe holds the compiled form of one surftrace expression: what
+// the compiler produces and what the tracefs writer, the renderer and the
+// shell-script writer consume. It sits between the steps so none of them
+// has to import another's internals.
+package probe
+
+import "strings"
+
+// Kind is the probe type letter of an expression.
+type Kind byte
+
+// The probe kinds of SPEC §2.
+const (
+	Kprobe    Kind = 'p'
+	Kretprobe Kind = 'r'
+	Uprobe    Kind = 'P'
+	Uretprobe Kind = 'R'
+	Event     Kind = 'e'
+)
+
+// IsUser reports whether the probe lives in uprobe_events.
+func (k Kind) IsUser() bool { return k == Uprobe || k == Uretprobe }
+
+// IsReturn reports whether the probe fires on function return.
+func (k Kind) IsReturn() bool { return k == Kretprobe || k == Uretprobe }
+
+// IsDynamic reports whether the probe is created by writing a definition
+// (kprobe_events or uprobe_events) rather than being a static tracepoint.
+func (k Kind) IsDynamic() bool { return k != Event }
+
+// Letter is the definition's leading letter in kprobe_events/uprobe_events
+// syntax ('p' or 'r' for both kernel and user probes).
+func (k Kind) Letter() byte {
+	if k.IsReturn() {
+		return 'r'
+	}
+	return 'p'
+}
+
+// Display says how a value is shown to people (the renderer's job); the
+// kernel only ever sees the fetch type.
+type Display uint8
+
+// Displays. DisplayDefault leaves the value as the kernel prints it.
+const (
+	DisplayDefault Display = iota
+	DisplayIPv4            // ip_: u32 in network order → a.b.c.d
+	DisplayBE16            // b16_
+	DisplayBE32            // b32_
+	DisplayBE64            // b64_
+	DisplayBE16Hex         // B16_
+	DisplayBE32Hex         // B32_
+	DisplayBE64Hex         // B64_
+	DisplayIPv6            // ip6_: 16 bytes → canonical IPv6
+	DisplayMAC             // mac_: 6 bytes → aa:bb:cc:dd:ee:ff
+)
+
+// Arg is one fetch argument of a dynamic probe.
+type Arg struct {
+	Name  string // the user's NAME, also the tracefs field name
+	Fetch string // kprobe fetch-arg, e.g. "+0x9(+0xe8(%dx)):u8"
+	// Type is the fetch type without the leading colon ("u8", "string",
+	// "b4@0/8", "x8[16]"); it lets the renderer type values for --json.
+	Type    string
+	Display Display
+	// Enum maps values to enumerator names when the C type is an enum.
+	Enum map[int64]string
+}
+
+// Def is one compiled expression.
+type Def struct {
+	Kind Kind
+	// Name is the event name: f0, f1… for kernel probes, p0/r1 for user
+	// probes (by expression position), or EVENT for a tracepoint.
+	Name string
+	// Target is the probe point as the kernel takes it: "ip_output",
+	// "dev_qdisc_enqueue+23", "/usr/bin/bash:0x8a870", or for Event
+	// "SUBSYS/EVENT".
+	Target string
+	Args   []Arg
+	// Filter is the ftrace filter with prefixed literals converted; empty
+	// when the expression has none.
+	Filter string
+	// Source is the expression as the user wrote it, for diagnostics.
+	Source string
+}
+
+// Line is the definition as written to kprobe_events/uprobe_events, with
+// the event in group. Tracepoints have no definition line.
+func (d *Def) Line(group string) string {
+	if d.Kind == Event {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteByte(d.Kind.Letter())
+	b.WriteByte(':')
+	b.WriteString(group)
+	b.WriteByte('/')
+	b.WriteString(d.Name)
+	b.WriteByte(' ')
+	b.WriteString(d.Target)
+	for _, a := range d.Args {
+		b.WriteByte(' ')
+		b.WriteString(a.Name)
+		b.WriteByte('=')
+		b.WriteString(a.Fetch)
+	}
+	return b.String()
+}
+
+// DisplayForName returns the display a NAME's prefix asks for (SPEC §2,
+// "Name prefixes"). The renderer and the compiler both call it so that a
+// name means the same thing live, offline and in a filter.
+func DisplayForName(name string) Display {
+	switch {
+	case strings.HasPrefix(name, "ip6_"):
+		return DisplayIPv6
+	case strings.HasPrefix(name, "ip_"):
+		return DisplayIPv4
+	case strings.HasPrefix(name, "mac_"):
+		return DisplayMAC
+	case strings.HasPrefix(name, "b16_"):
+		return DisplayBE16
+	case strings.HasPrefix(name, "b32_"):
+		return DisplayBE32
+	case strings.HasPrefix(name, "b64_"):
+		return DisplayBE64
+	case strings.HasPrefix(name, "B16_"):
+		return DisplayBE16Hex
+	case strings.HasPrefix(name, "B32_"):
+		return DisplayBE32Hex
+	case strings.HasPrefix(name, "B64_"):
+		return DisplayBE64Hex
+	}
+	return DisplayDefault
+}
+
+// Size is the number of bytes a display expects its value to have, or 0
+// when it takes any size.
+func (d Display) Size() int {
+	switch d {
+	case DisplayIPv4, DisplayBE32, DisplayBE32Hex:
+		return 4
+	case DisplayBE16, DisplayBE16Hex:
+		return 2
+	case DisplayBE64, DisplayBE64Hex:
+		return 8
+	case DisplayIPv6:
+		return 16
+	case DisplayMAC:
+		return 6
+	}
+	return 0
+}
