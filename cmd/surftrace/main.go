@@ -4,17 +4,32 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/surftrace/surftrace/internal/expr"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	if err := newRootCmd().ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "surftrace:", err)
+		printError(os.Stderr, err)
 		os.Exit(exitCode(err))
 	}
+}
+
+// printError shows an expression error with its caret, anything else on
+// one line.
+func printError(w io.Writer, err error) {
+	var ee *expr.Error
+	if errors.As(err, &ee) {
+		fmt.Fprintln(w, "surftrace: "+ee.Pretty())
+		return
+	}
+	fmt.Fprintln(w, "surftrace:", err)
 }

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"io"
+
+	"github.com/surftrace/surftrace/internal/disasm"
+)
+
+// DisasmOptions are the root flags -F and -l use.
+type DisasmOptions struct {
+	Vmlinux  string // -v: read kernel code (and DWARF) from this ELF instead of /proc/kcore
+	Kallsyms string // --kallsyms: symbols for a vmlinux without a symbol table
+	Bytes    bool   // show each instruction's encoding
+}
+
+func (o DisasmOptions) disasm() disasm.Options {
+	return disasm.Options{
+		Kernel: disasm.KernelOptions{Vmlinux: o.Vmlinux, Kallsyms: o.Kallsyms},
+		Format: disasm.FormatOptions{Bytes: o.Bytes},
+	}
+}
+
+// runDisasm serves `-F FUNC` and `-F OBJ:FUNC`: the function's instructions
+// with their +offsets, for choosing `p FUNC+OFF` / `P OBJ:FUNC+OFF`.
+func runDisasm(w io.Writer, spec string, opts DisasmOptions) error {
+	return disasm.ShowFunc(w, spec, opts.disasm())
+}
+
+// runLine serves `-l [OBJ:]FILE:LINE`: the code of one source line, each
+// instruction labelled FUNC+OFF.
+func runLine(w io.Writer, spec string, opts DisasmOptions) error {
+	return disasm.ShowLine(w, spec, opts.disasm())
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// config holds the root command's flags (SPEC §1).
+type config struct {
+	stack    bool
+	show     bool
+	output   string
+	files    []string
+	arch     string
+	vmlinux  string
+	mode     string
+	db       string
+	rip      string
+	gdb      string
+	fn       string
+	line     string
+	btf      string
+	kallsyms string
+	json     bool
+	quiet    bool
+	count    int
+	duration time.Duration
+	exprs    []string
+}
+
+// errUsage marks errors in how surftrace was called (exit status 2).
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+func newRootCmd() *cobra.Command {
+	cfg := &config{}
+	cmd := &cobra.Command{
+		Use:   "surftrace [flags] EXPR [EXPR ...]",
+		Short: "Trace kernel and user functions with one-line expressions",
+		Long: `surftrace compiles expressions such as
+  'p ip_output proto=@(struct iphdr*)l3%2->protocol ip_dst=@(struct iphdr*)l3%2->daddr f:proto==17'
+against the running kernel's types into kprobe/uprobe definitions, programs
+tracefs, and renders the events (ip_dst=10.0.1.221, not 3707830282).
+
+EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
+  p (kprobe)  r (kretprobe)  e (tracepoint SUBSYS/EVENT)  P (uprobe OBJ:FUNC)  R (uretprobe)`,
+		Args:          cobra.ArbitraryArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg.exprs = args
+			return run(cmd, cfg)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&cfg.stack, "stack", "s", false, "print the kernel call stack under every event")
+	f.BoolVarP(&cfg.show, "show", "S", false, "only print the probe definitions and filters; touch nothing")
+	f.StringVarP(&cfg.output, "output", "o", "", "also write a shell script that does the same tracing with echo/cat")
+	f.StringArrayVarP(&cfg.files, "file", "f", nil, "read more expressions from `FILE`, one per line")
+	f.StringVarP(&cfg.arch, "arch", "a", "", "x86_64, x86 or aarch64: decides the argument registers (default: the host's)")
+	f.StringVarP(&cfg.vmlinux, "vmlinux", "v", "", "take kernel types from this ELF's DWARF instead of BTF")
+	f.StringVarP(&cfg.mode, "mode", "m", "", "type source: btf (default) or dwarf (with -v)")
+	f.StringVarP(&cfg.db, "db", "d", "", "original's type database: not needed (types come from BTF)")
+	f.StringVarP(&cfg.rip, "rip", "r", "", "original's remote type server: not needed")
+	f.StringVarP(&cfg.gdb, "gdb", "g", "", "original's gdb path: not needed")
+	f.StringVarP(&cfg.fn, "func", "F", "", "disassemble `FUNC` (or OBJ:FUNC) with the +offset of every instruction")
+	f.StringVarP(&cfg.line, "line", "l", "", "disassemble the code of one source line `[OBJ:]FILE:LINE` (needs DWARF)")
+	f.StringVar(&cfg.btf, "btf", "", "kernel types from this BTF `FILE` (raw or gzip)")
+	f.StringVar(&cfg.kallsyms, "kallsyms", "", "symbol table of another kernel (`FILE`, plain or gzip), for -S")
+	f.BoolVar(&cfg.json, "json", false, "print one JSON object per event")
+	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "do not print the set-up and teardown commands on stderr")
+	f.IntVarP(&cfg.count, "count", "c", 0, "stop after `N` events")
+	f.DurationVarP(&cfg.duration, "time", "t", 0, "stop after `DURATION` (e.g. 10s)")
+	f.SortFlags = false
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w: %v (see surftrace --help)", errUsage, err)
+	})
+	for _, sub := range subcommands() {
+		cmd.AddCommand(sub)
+	}
+	cmd.SetOut(os.Stdout)
+	cmd.SetErr(os.Stderr)
+	return cmd
+}
+
+// subcommands is extended by the files that define them.
+var subcommandList []func() *cobra.Command
+
+func subcommands() []*cobra.Command {
+	var out []*cobra.Command
+	for _, f := range subcommandList {
+		out = append(out, f())
+	}
+	return out
+}

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/compile"
+	"github.com/surftrace/surftrace/internal/ksyms"
+)
+
+// hostArch maps GOARCH to the names -a takes.
+func hostArch() string {
+	switch runtime.GOARCH {
+	case "arm64":
+		return "aarch64"
+	case "386":
+		return "x86"
+	}
+	return "x86_64"
+}
+
+// kernelTypes opens the kernel type source the flags ask for: DWARF from
+// -v, BTF from --btf, else the running kernel's BTF.
+func kernelTypes(cfg *config, arch *compile.Arch) (btfdwarf.Source, error) {
+	switch cfg.mode {
+	case "", "btf", "dwarf":
+	case "remote", "local", "gdb":
+		return nil, fmt.Errorf("%w: -m %s was the original's type database mode; surftrace reads types itself: BTF (default, /sys/kernel/btf/vmlinux or --btf FILE) or DWARF (-v vmlinux)", errUsage, cfg.mode)
+	default:
+		return nil, fmt.Errorf("%w: unknown mode %q (btf or dwarf)", errUsage, cfg.mode)
+	}
+	if cfg.mode == "dwarf" && cfg.vmlinux == "" {
+		return nil, fmt.Errorf("%w: -m dwarf needs -v VMLINUX", errUsage)
+	}
+	if cfg.vmlinux != "" {
+		d, err := btfdwarf.LoadDWARF(cfg.vmlinux, arch.PtrSize)
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
+	}
+	path := cfg.btf
+	if path == "" {
+		path = btfdwarf.KernelBTFPath
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("this kernel has no BTF at %s (CONFIG_DEBUG_INFO_BTF): give --btf FILE or -v VMLINUX", path)
+		}
+	}
+	b, err := btfdwarf.LoadBTF(path, arch.PtrSize)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// kernelSymbols describes where symbol tables come from: --kallsyms FILE
+// (with the blacklist, available_filter_functions and config found beside
+// it, as the bundled test kernel has them) or the running kernel.
+func kernelSymbols(cfg *config, live bool, tracefs string) *compile.Kernel {
+	if cfg.kallsyms != "" {
+		dir := filepath.Dir(cfg.kallsyms)
+		return &compile.Kernel{
+			LoadSyms:      func() (*ksyms.Table, error) { return ksyms.Load(cfg.kallsyms) },
+			LoadBlacklist: func() (*ksyms.Blacklist, error) { return ksyms.LoadBlacklist(sibling(dir, "kprobes-blacklist")) },
+			LoadTraceable: func() (map[string]bool, error) { return loadNames(sibling(dir, "available_filter_functions")) },
+			NotraceOK:     func() bool { return configHas(sibling(dir, "config"), "CONFIG_KPROBE_EVENTS_ON_NOTRACE") },
+			Eager:         true,
+		}
+	}
+	k := &compile.Kernel{
+		LoadSyms: func() (*ksyms.Table, error) { return ksyms.Load("/proc/kallsyms") },
+		LoadBlacklist: func() (*ksyms.Blacklist, error) {
+			return ksyms.LoadBlacklist("/sys/kernel/debug/kprobes/blacklist")
+		},
+		NotraceOK: runningKernelNotraceOK,
+		Eager:     live,
+	}
+	if tracefs != "" {
+		k.LoadTraceable = func() (map[string]bool, error) {
+			return loadNames(filepath.Join(tracefs, "available_filter_functions"))
+		}
+	}
+	return k
+}
+
+// sibling finds NAME or NAME.gz in dir.
+func sibling(dir, name string) string {
+	p := filepath.Join(dir, name)
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return p + ".gz"
+}
+
+// loadNames reads available_filter_functions: "name [module]" per line.
+func loadNames(path string) (map[string]bool, error) {
+	r, closeFn, err := openMaybeGzip(path)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	names := make(map[string]bool, 1<<16)
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.IndexAny(line, " \t"); i >= 0 {
+			line = line[:i]
+		}
+		if line != "" {
+			names[line] = true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(names) == 0 {
+		return nil, errors.New("empty function list")
+	}
+	return names, nil
+}
+
+func openMaybeGzip(path string) (io.Reader, func(), error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	br := bufio.NewReaderSize(f, 1<<16)
+	if m, _ := br.Peek(2); len(m) == 2 && m[0] == 0x1f && m[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		return zr, func() { f.Close() }, nil
+	}
+	return br, func() { f.Close() }, nil
+}
+
+// configHas reports whether a kernel config file sets opt=y.
+func configHas(path, opt string) bool {
+	r, closeFn, err := openMaybeGzip(path)
+	if err != nil {
+		return false
+	}
+	defer closeFn()
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		if sc.Text() == opt+"=y" {
+			return true
+		}
+	}
+	return false
+}
+
+// runningKernelNotraceOK reads the running kernel's config where it can.
+func runningKernelNotraceOK() bool {
+	const opt = "CONFIG_KPROBE_EVENTS_ON_NOTRACE"
+	if configHas("/proc/config.gz", opt) {
+		return true
+	}
+	var u unameBuf
+	if rel := u.release(); rel != "" {
+		return configHas("/boot/config-"+rel, opt)
+	}
+	return false
+}

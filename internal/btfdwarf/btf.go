@@ -1,0 +1,304 @@
+package btfdwarf
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// BTF kinds (Documentation/bpf/btf.rst, "2.2 Type encoding").
+const (
+	kindInt       = 1
+	kindPtr       = 2
+	kindArray     = 3
+	kindStruct    = 4
+	kindUnion     = 5
+	kindEnum      = 6
+	kindFwd       = 7
+	kindTypedef   = 8
+	kindVolatile  = 9
+	kindConst     = 10
+	kindRestrict  = 11
+	kindFunc      = 12
+	kindFuncProto = 13
+	kindVar       = 14
+	kindDatasec   = 15
+	kindFloat     = 16
+	kindDeclTag   = 17
+	kindTypeTag   = 18
+	kindEnum64    = 19
+)
+
+const btfMagic = 0xeb9f
+
+// BTF is a lazily decoded BTF blob: the kernel's vmlinux, a module's split
+// BTF on top of it, or one made by `pahole -J`.
+type BTF struct {
+	name    string
+	types   []byte // type section
+	strs    []byte // string section
+	offsets []uint32
+	firstID uint32 // 1 for base BTF; base's count for split BTF
+	strBase uint32 // string offsets below this belong to base
+	base    *BTF
+	ptrSize int
+	memo    map[uint32]*Type
+	release func()
+}
+
+// KernelBTFPath is where the running kernel exposes its BTF.
+const KernelBTFPath = "/sys/kernel/btf/vmlinux"
+
+// LoadBTF opens a BTF file: raw (as /sys/kernel/btf/vmlinux), gzip, or an
+// ELF with a .BTF section (pahole -J output). ptrSize is the target's
+// pointer size (8 for x86_64 and aarch64, 4 for x86).
+func LoadBTF(path string, ptrSize int) (*BTF, error) {
+	data, release, err := readBlob(path)
+	if err != nil {
+		return nil, fmt.Errorf("load BTF %s: %w", path, err)
+	}
+	b, err := parseBTF(path, data, nil, ptrSize)
+	if err != nil {
+		release()
+		return nil, fmt.Errorf("load BTF %s: %w", path, err)
+	}
+	b.release = release
+	return b, nil
+}
+
+// LoadSplitBTF opens a module's BTF (/sys/kernel/btf/MODULE), whose type
+// IDs and strings continue those of base.
+func LoadSplitBTF(path string, base *BTF) (*BTF, error) {
+	data, release, err := readBlob(path)
+	if err != nil {
+		return nil, fmt.Errorf("load BTF %s: %w", path, err)
+	}
+	b, err := parseBTF(path, data, base, base.ptrSize)
+	if err != nil {
+		release()
+		return nil, fmt.Errorf("load BTF %s: %w", path, err)
+	}
+	b.release = release
+	return b, nil
+}
+
+// Close releases the blob (unmaps it).
+func (b *BTF) Close() error {
+	if b.release != nil {
+		b.release()
+		b.release = nil
+	}
+	return nil
+}
+
+// readBlob maps the file when it can (sysfs BTF supports mmap on recent
+// kernels, which spares copying 5 MB) and reads it otherwise; gzip is
+// unpacked; an ELF's .BTF section is taken out.
+func readBlob(path string) ([]byte, func(), error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	var data []byte
+	release := func() {}
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		if m, err := unix.Mmap(int(f.Fd()), 0, int(st.Size()), unix.PROT_READ, unix.MAP_PRIVATE); err == nil {
+			data = m
+			release = func() { _ = unix.Munmap(m) }
+		} else {
+			data = make([]byte, st.Size())
+			if _, err := io.ReadFull(f, data); err != nil {
+				return nil, nil, err
+			}
+		}
+	} else {
+		if data, err = io.ReadAll(f); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(data) > 2 && data[0] == 0x1f && data[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			release()
+			return nil, nil, err
+		}
+		un, err := io.ReadAll(zr)
+		release()
+		if err != nil {
+			return nil, nil, err
+		}
+		return un, func() {}, nil
+	}
+	if len(data) > 4 && string(data[:4]) == "\x7fELF" {
+		sec, err := elfSection(data, ".BTF")
+		if err != nil {
+			release()
+			return nil, nil, err
+		}
+		return sec, release, nil
+	}
+	return data, release, nil
+}
+
+func parseBTF(name string, data []byte, base *BTF, ptrSize int) (*BTF, error) {
+	if len(data) < 24 {
+		return nil, errors.New("too short for a BTF header")
+	}
+	bo := binary.LittleEndian
+	if bo.Uint16(data) != btfMagic {
+		return nil, errors.New("not BTF (bad magic; only little-endian BTF is read)")
+	}
+	hdrLen := bo.Uint32(data[4:])
+	typeOff, typeLen := bo.Uint32(data[8:]), bo.Uint32(data[12:])
+	strOff, strLen := bo.Uint32(data[16:]), bo.Uint32(data[20:])
+	body := data[hdrLen:]
+	if uint64(typeOff)+uint64(typeLen) > uint64(len(body)) || uint64(strOff)+uint64(strLen) > uint64(len(body)) {
+		return nil, errors.New("BTF sections out of bounds")
+	}
+	b := &BTF{
+		name:    name,
+		types:   body[typeOff : typeOff+typeLen],
+		strs:    body[strOff : strOff+strLen],
+		firstID: 1,
+		base:    base,
+		ptrSize: ptrSize,
+		memo:    map[uint32]*Type{},
+	}
+	if base != nil {
+		b.firstID = base.firstID + uint32(len(base.offsets))
+		b.strBase = uint32(len(base.strs)) + base.strBase
+	}
+	// One pass over the headers: offsets only, so that decoding a type by
+	// ID later is a slice index.
+	b.offsets = make([]uint32, 0, len(b.types)/20)
+	for off := 0; off < len(b.types); {
+		if off+12 > len(b.types) {
+			return nil, errors.New("truncated BTF type")
+		}
+		b.offsets = append(b.offsets, uint32(off))
+		info := bo.Uint32(b.types[off+4:])
+		n, err := auxLen(info)
+		if err != nil {
+			return nil, fmt.Errorf("type %d: %w", int(b.firstID)+len(b.offsets)-1, err)
+		}
+		off += 12 + n
+	}
+	return b, nil
+}
+
+func auxLen(info uint32) (int, error) {
+	vlen := int(info & 0xffff)
+	switch kind := (info >> 24) & 0x1f; kind {
+	case kindInt, kindVar, kindDeclTag:
+		return 4, nil
+	case kindArray:
+		return 12, nil
+	case kindStruct, kindUnion, kindDatasec, kindEnum64:
+		return 12 * vlen, nil
+	case kindEnum, kindFuncProto:
+		return 8 * vlen, nil
+	case kindPtr, kindFwd, kindTypedef, kindVolatile, kindConst, kindRestrict, kindFunc, kindFloat, kindTypeTag:
+		return 0, nil
+	default:
+		return 0, fmt.Errorf("unknown BTF kind %d", kind)
+	}
+}
+
+// PointerSize implements Source.
+func (b *BTF) PointerSize() int { return b.ptrSize }
+
+// Describe implements Source.
+func (b *BTF) Describe() string { return "BTF " + b.name }
+
+// raw returns the header fields of type id.
+func (b *BTF) raw(id uint32) (nameOff, info, sizeOrType uint32, aux []byte, owner *BTF, ok bool) {
+	if id < b.firstID {
+		if b.base == nil {
+			return 0, 0, 0, nil, nil, false
+		}
+		return b.base.raw(id)
+	}
+	i := id - b.firstID
+	if int(i) >= len(b.offsets) {
+		return 0, 0, 0, nil, nil, false
+	}
+	off := b.offsets[i]
+	t := b.types[off:]
+	bo := binary.LittleEndian
+	info = bo.Uint32(t[4:])
+	n, _ := auxLen(info)
+	return bo.Uint32(t), info, bo.Uint32(t[8:]), t[12 : 12+n], b, true
+}
+
+// str returns the string at off, which may live in the base's table.
+func (b *BTF) str(off uint32) string {
+	if off < b.strBase && b.base != nil {
+		return b.base.str(off)
+	}
+	off -= b.strBase
+	if int(off) >= len(b.strs) {
+		return ""
+	}
+	s := b.strs[off:]
+	if i := bytes.IndexByte(s, 0); i >= 0 {
+		s = s[:i]
+	}
+	return string(s)
+}
+
+// nameIs compares the name at off with name without allocating.
+func (b *BTF) nameIs(off uint32, name string) bool {
+	if off < b.strBase && b.base != nil {
+		return b.base.nameIs(off, name)
+	}
+	off -= b.strBase
+	end := int(off) + len(name)
+	if end >= len(b.strs) {
+		return false
+	}
+	return b.strs[end] == 0 && string(b.strs[off:end]) == name
+}
+
+// find returns the IDs of types of one of kinds named name, own types
+// first. A linear scan: cheaper than an index for the handful of lookups
+// an expression needs.
+func (b *BTF) find(name string, kinds ...uint32) []uint32 {
+	var out []uint32
+	bo := binary.LittleEndian
+	for i, off := range b.offsets {
+		t := b.types[off:]
+		k := (bo.Uint32(t[4:]) >> 24) & 0x1f
+		for _, want := range kinds {
+			if k == want {
+				if b.nameIs(bo.Uint32(t), name) {
+					out = append(out, b.firstID+uint32(i))
+				}
+				break
+			}
+		}
+	}
+	if b.base != nil {
+		out = append(out, b.base.find(name, kinds...)...)
+	}
+	return out
+}
+
+// elfSection extracts a section from an ELF image in memory.
+func elfSection(data []byte, name string) ([]byte, error) {
+	f, err := openELFBytes(data)
+	if err != nil {
+		return nil, err
+	}
+	s := f.Section(name)
+	if s == nil {
+		return nil, fmt.Errorf("no %s section: %w", name, ErrNotFound)
+	}
+	return s.Data()
+}

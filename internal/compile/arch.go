@@ -1,0 +1,68 @@
+package compile
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Arch is what the compiler needs to know about a target architecture:
+// where arguments live at a function's entry and how kprobes spell
+// registers.
+type Arch struct {
+	Name    string
+	PtrSize int
+	// KernelArgs and UserArgs are the argument registers in order; past
+	// them arguments are on the stack.
+	KernelArgs []string
+	UserArgs   []string
+	// StackSlot0 is the $stackN index of the first stack argument at a
+	// function's entry: 1 where the return address is at the stack
+	// pointer (x86), 0 where it is in a link register (aarch64).
+	StackSlot0 int
+	// Regs are the register names kprobes accept, without '%'.
+	Regs map[string]bool
+	// Aliases maps other spellings (rax, eax, w0) to the kprobe name.
+	Aliases map[string]string
+}
+
+// Arches by the names -a accepts.
+var Arches = map[string]*Arch{
+	"x86_64":  archX86_64,
+	"amd64":   archX86_64,
+	"x86":     archX86,
+	"i386":    archX86,
+	"aarch64": archArm64,
+	"arm64":   archArm64,
+}
+
+// LookupArch returns the architecture named by -a.
+func LookupArch(name string) (*Arch, error) {
+	a, ok := Arches[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown architecture %q (x86_64, x86, aarch64)", name)
+	}
+	return a, nil
+}
+
+// register normalises a register as written ("%rax", "ax") to the
+// kprobe spelling ("ax"); ok is false for unknown registers.
+func (a *Arch) register(r string) (string, bool) {
+	r = strings.TrimPrefix(r, "%")
+	if a.Regs[r] {
+		return r, true
+	}
+	if n, ok := a.Aliases[r]; ok {
+		return n, true
+	}
+	return "", false
+}
+
+// RegisterNames lists the registers for messages.
+func (a *Arch) RegisterNames() []string {
+	var out []string
+	for r := range a.Regs {
+		out = append(out, "%"+r)
+	}
+	sortStrings(out)
+	return out
+}

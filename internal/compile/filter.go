@@ -1,0 +1,154 @@
+package compile
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math/bits"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/probe"
+)
+
+// commonFields are the fields every event has, plus the pseudo-fields
+// the kernel's filter code accepts.
+var commonFields = []string{"common_pid", "common_preempt_count", "common_flags", "common_type", "common_cpu", "CPU", "COMM", "comm"}
+
+// filter compiles the f: part. Names are the expression's arguments, the
+// common fields, and for a tracepoint its own fields (nil: unchecked).
+func (c *compiler) filter(args []probe.Arg, eventFields []string) (string, error) {
+	byName := map[string]*probe.Arg{}
+	var names []string
+	for i := range args {
+		byName[args[i].Name] = &args[i]
+		names = append(names, args[i].Name)
+	}
+	known := map[string]bool{}
+	for _, n := range append(append([]string{}, commonFields...), eventFields...) {
+		known[n] = true
+	}
+	names = append(names, eventFields...)
+	check := c.e.Kind != probe.Event || eventFields != nil
+	var b strings.Builder
+	if err := c.filterOr(&b, c.e.Filter.Or, byName, known, names, check); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+func (c *compiler) filterOr(b *strings.Builder, o *expr.OrExpr, args map[string]*probe.Arg, known map[string]bool, names []string, check bool) error {
+	for i, a := range o.And {
+		if i > 0 {
+			b.WriteString("||")
+		}
+		for j, t := range a.Terms {
+			if j > 0 {
+				b.WriteString("&&")
+			}
+			if t.Not {
+				b.WriteByte('!')
+			}
+			if t.Group != nil {
+				b.WriteByte('(')
+				if err := c.filterOr(b, t.Group, args, known, names, check); err != nil {
+					return err
+				}
+				b.WriteByte(')')
+				continue
+			}
+			if err := c.cmp(b, t.Cmp, args, known, names, check); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *compiler) cmp(b *strings.Builder, cm *expr.Cmp, args map[string]*probe.Arg, known map[string]bool, names []string, check bool) error {
+	base := c.e.FilterPos
+	fpos := base + cm.Pos.Offset
+	vpos := base + cm.Value.Pos.Offset
+	lit := cm.Value.Text()
+	arg, isArg := args[cm.Field]
+	if !isArg && check && !known[cm.Field] {
+		all := append(append([]string{}, names...), commonFields...)
+		hint := didYouMean(closest(cm.Field, all, 4))
+		if hint == "" && len(names) > 0 {
+			hint = "names here: " + strings.Join(names, ", ")
+		}
+		return c.errf(fpos, len(cm.Field), ErrUnknownField, "the filter names %q, which this expression does not define", cm.Field).WithHint(hint)
+	}
+	b.WriteString(cm.Field)
+	b.WriteString(cm.Op)
+	if !isArg {
+		b.WriteString(lit)
+		return nil
+	}
+	isString := arg.Type == "string" || arg.Type == "ustring" || arg.Type == "symstr"
+	switch {
+	case isString && cm.Op != "==" && cm.Op != "!=" && cm.Op != "~":
+		return c.errf(fpos+len(cm.Field), len(cm.Op), ErrBadLiteral, "%s is a string: compare it with ==, != or ~", cm.Field)
+	case !isString && cm.Op == "~":
+		return c.errf(fpos+len(cm.Field), len(cm.Op), ErrBadLiteral, "~ matches strings; %s is a number", cm.Field)
+	case strings.Contains(arg.Type, "["):
+		return c.errf(fpos, len(cm.Field), ErrBadLiteral, "%s is an array (%s); the kernel cannot filter on it", cm.Field, arg.Type)
+	}
+	d := arg.Display
+	if d == probe.DisplayDefault || isString {
+		b.WriteString(lit)
+		return nil
+	}
+	if cm.Op != "==" && cm.Op != "!=" && cm.Op != "&" {
+		return c.errf(fpos+len(cm.Field), len(cm.Op), ErrBadLiteral, "%s compares a byte-swapped value: only ==, != and & keep their meaning", cm.Field).
+			WithHint("the kernel compares the value as it lies in memory (network order), so < and > would order it wrongly")
+	}
+	conv, err := convertLiteral(d, lit)
+	if err != nil {
+		return c.errf(vpos, len(lit), ErrBadLiteral, "%v", err)
+	}
+	b.WriteString(conv)
+	return nil
+}
+
+// convertLiteral writes a literal for a prefixed name the way the kernel
+// sees the value: in memory order.
+func convertLiteral(d probe.Display, lit string) (string, error) {
+	lit = strings.Trim(lit, `"'`)
+	switch d {
+	case probe.DisplayIPv4:
+		a, err := netip.ParseAddr(lit)
+		if err != nil || !a.Is4() {
+			return "", fmt.Errorf("%q is not an IPv4 address (a.b.c.d)", lit)
+		}
+		b := a.As4()
+		return fmt.Sprintf("0x%08x", binary.LittleEndian.Uint32(b[:])), nil
+	case probe.DisplayIPv6, probe.DisplayMAC:
+		return "", fmt.Errorf("the kernel cannot filter on byte arrays")
+	}
+	n, err := strconv.ParseUint(lit, 0, 64)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a number", lit)
+	}
+	size := d.Size()
+	if size < 8 && n>>(uint(size)*8) != 0 {
+		return "", fmt.Errorf("%s does not fit in %d bytes", lit, size)
+	}
+	var sw uint64
+	switch size {
+	case 2:
+		sw = uint64(bits.ReverseBytes16(uint16(n)))
+	case 4:
+		sw = uint64(bits.ReverseBytes32(uint32(n)))
+	default:
+		sw = bits.ReverseBytes64(n)
+	}
+	switch d {
+	case probe.DisplayBE16Hex, probe.DisplayBE32Hex, probe.DisplayBE64Hex:
+		// The original wrote bare hex digits, which the kernel reads as
+		// decimal.
+		return fmt.Sprintf("0x%x", sw), nil
+	}
+	return strconv.FormatUint(sw, 10), nil
+}

@@ -1,0 +1,160 @@
+package compile
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/expr"
+)
+
+// packetInfo rides on the pointer a packet cast produces.
+type packetInfo struct {
+	hdr     string // "iphdr"
+	hdrType *btfdwarf.Type
+}
+
+// headerLayer is the layer each supported header belongs to.
+var headerLayer = map[string]int{"ethhdr": 2, "iphdr": 3, "icmphdr": 4, "udphdr": 4, "tcphdr": 4}
+
+// layerStart is where a header of a layer starts, counted from the start
+// of the given layer: an ethhdr is 14 bytes and an iphdr is taken as 20
+// (no options), as the original does.
+func layerStart(from, to int) int {
+	off := 0
+	if from <= 2 && to > 2 {
+		off += 14
+	}
+	if from <= 3 && to > 3 {
+		off += 20
+	}
+	return off
+}
+
+var charType = &btfdwarf.Type{Kind: btfdwarf.Int, Name: "char", Size: 1, Signed: true, Char: true}
+
+// xdata are the pseudo-members that read the bytes after a header.
+var xdata = map[string]int{"cdata": 1, "sdata": 2, "ldata": 4, "qdata": 8, "Sdata": 0}
+
+// packet applies @(struct H *)LAYER to an skb: the result points at
+// skb->data plus the headers between LAYER and H.
+func (c *compiler) packet(a *expr.Arg, v *value) (*value, error) {
+	pc := a.Packet
+	pos := a.At(pc.Pos)
+	castLen := len("@(struct ") + len(pc.Header)
+	hl, ok := headerLayer[pc.Header]
+	if !ok {
+		return nil, c.errf(pos+9, len(pc.Header), ErrUnknownType, "@(struct %s *) is not a packet header surftrace knows", pc.Header).
+			WithHint("one of ethhdr, iphdr, icmphdr, udphdr, tcphdr; for any other type use !(struct NAME *)")
+	}
+	layer := 3
+	if pc.Layer != "" {
+		layer = int(pc.Layer[1] - '0')
+	}
+	if hl < layer {
+		return nil, c.errf(pos, castLen, ErrType, "struct %s is below layer l%d: at l%d skb->data points past it", pc.Header, layer, layer).
+			WithHint(fmt.Sprintf("read %s at l%d or lower, e.g. @(struct %s *)l%d", pc.Header, hl, pc.Header, hl))
+	}
+	srcPos := a.At(a.Source.Pos)
+	if v.typ == nil {
+		e := c.errf(srcPos, len(v.what), ErrType, "%s has no type here; a packet cast needs a struct sk_buff *", v.what)
+		var hint []string
+		if c.noProtoWhy != "" {
+			hint = append(hint, c.noProtoWhy)
+		}
+		if c.altHint != "" {
+			hint = append(hint, "probe "+c.altHint)
+		}
+		hint = append(hint, fmt.Sprintf("or state the type: @(struct %s *)%s!(struct sk_buff *)%s (use struct sk_buff ** where the function takes one)", pc.Header, pc.Layer, strings.SplitN(v.what, " ", 2)[0]))
+		return nil, e.WithHint(strings.Join(hint, "; "))
+	}
+	skb, err := c.skbPointer(v, srcPos)
+	if err != nil {
+		return nil, err
+	}
+	if c.types == nil {
+		return nil, c.errf(pos, castLen, ErrType, "a packet cast needs kernel types")
+	}
+	skbT, _ := skb.typ.Elem()
+	data, ok := skbT.Lookup("data")
+	if !ok {
+		return nil, c.errf(srcPos, len(v.what), ErrType, "struct sk_buff has no member data in %s", c.types.Describe())
+	}
+	ht, err := c.types.TypeByName("struct " + pc.Header)
+	if err != nil {
+		return nil, c.errf(pos+9, len(pc.Header), ErrUnknownType, "struct %s is not in %s", pc.Header, c.types.Describe())
+	}
+	return &value{
+		typ:    btfdwarf.NewPointer(ht, c.arch.PtrSize),
+		base:   skb.expr(),
+		off:    int64(data.BitOffset / 8),
+		add:    int64(layerStart(layer, hl)),
+		packet: &packetInfo{hdr: pc.Header, hdrType: ht},
+		what:   fmt.Sprintf("(struct %s *)l%d", pc.Header, layer),
+	}, nil
+}
+
+// skbPointer checks the source is a struct sk_buff *, following one more
+// pointer when the function takes struct sk_buff ** (SPEC §2 fix: never
+// read the wrong memory silently).
+func (c *compiler) skbPointer(v *value, pos int) (*value, error) {
+	t := v.typ
+	if t.Kind == btfdwarf.Pointer {
+		el, _ := t.Elem()
+		if isSkb(el) {
+			return v, nil
+		}
+		if el.Kind == btfdwarf.Pointer {
+			if el2, _ := el.Elem(); isSkb(el2) {
+				return v.deref(0, el), nil
+			}
+		}
+	}
+	return nil, c.errf(pos, len(strings.SplitN(v.what, " ", 2)[0]), ErrType, "a packet cast reads an skb, but %s is %s", v.what, t).
+		WithHint("use the argument that is a struct sk_buff *")
+}
+
+func isSkb(t *btfdwarf.Type) bool {
+	return t != nil && t.Kind == btfdwarf.Struct && t.Name == "struct sk_buff"
+}
+
+// packetMember resolves ->member of a packet header, including the
+// xdata pseudo-members (cdata[i] …) that read past it.
+func (c *compiler) packetMember(a *expr.Arg, v *value, acc, next *expr.Access) (*value, bool, error) {
+	name := *acc.Arrow
+	pos := a.At(acc.Pos) + 2
+	p := v.packet
+	if w, ok := xdata[name]; ok {
+		if next == nil || next.Index == nil {
+			return nil, false, c.errf(pos, len(name), ErrArgument, "%s needs an index, e.g. %s[0]", name, name)
+		}
+		i, err := strconv.ParseInt(*next.Index, 0, 64)
+		if err != nil || i < 0 {
+			return nil, false, c.errf(a.At(next.Pos), len(*next.Index)+2, ErrArgument, "bad index %s", *next.Index)
+		}
+		step := int64(max(w, 1))
+		var t *btfdwarf.Type
+		if w == 0 {
+			t = btfdwarf.NewArray(charType, 0)
+		} else {
+			t = &btfdwarf.Type{Kind: btfdwarf.Int, Name: fmt.Sprintf("u%d", w*8), Size: w}
+		}
+		nv := v.deref(int64(p.hdrType.Size)+i*step, t)
+		nv.what = fmt.Sprintf("%s->%s[%d]", v.what, name, i)
+		return nv, true, nil
+	}
+	m, ok := p.hdrType.Lookup(name)
+	if !ok {
+		names := append(p.hdrType.MemberNames(), "cdata", "sdata", "ldata", "qdata", "Sdata")
+		hint := didYouMean(closest(name, names, 4))
+		if hint == "" {
+			hint = "its members: " + strings.Join(names, ", ")
+		}
+		return nil, false, c.errf(pos, len(name), ErrUnknownMember, "struct %s has no member %q", p.hdr, name).WithHint(hint)
+	}
+	nv := v.deref(int64(m.BitOffset/8), m.Type)
+	c.setBits(nv, m)
+	nv.what = v.what + "->" + name
+	return nv, false, nil
+}

@@ -1,0 +1,186 @@
+package expr
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/surftrace/surftrace/internal/probe"
+)
+
+// reservedNames are the fields every event has; an ARG may not shadow them.
+var reservedNames = map[string]bool{
+	"common_pid": true, "common_preempt_count": true, "common_flags": true, "common_type": true,
+}
+
+// Parse parses one expression. The error is an *Error wrapping ErrSyntax.
+func Parse(src string) (*Expr, error) {
+	head, ftext, fpos := splitFilter(src)
+	words := splitWords(head)
+	e := &Expr{Src: src, FilterPos: fpos, FilterSrc: ftext}
+	if len(words) == 0 {
+		return nil, Errorf(src, 0, 1, ErrSyntax, "empty expression").
+			WithHint("an expression is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER], e.g. 'p do_sys_openat2 dfd=%0'")
+	}
+	k := words[0]
+	if len(k.text) != 1 || !strings.ContainsRune("preRP", rune(k.text[0])) {
+		return nil, Errorf(src, k.pos, len(k.text), ErrSyntax, "unknown probe type %q", k.text).
+			WithHint("the type is one of p (kprobe), r (kretprobe), e (tracepoint), P (uprobe), R (uretprobe)")
+	}
+	e.Kind, e.KindPos = probe.Kind(k.text[0]), k.pos
+	if len(words) < 2 {
+		return nil, Errorf(src, len(strings.TrimRight(head, " \t")), 1, ErrSyntax, "missing probe point after %q", k.text).
+			WithHint(targetHint(e.Kind))
+	}
+	t, err := parseTarget(src, e.Kind, words[1])
+	if err != nil {
+		return nil, err
+	}
+	e.Target = t
+	seen := map[string]int{}
+	for _, w := range words[2:] {
+		if e.Kind == probe.Event {
+			return nil, Errorf(src, w.pos, len(w.text), ErrSyntax, "a tracepoint takes no arguments").
+				WithHint("its fields are printed already; filter on them with f:, e.g. 'e sched/sched_process_exec f:pid>1'")
+		}
+		a, err := parseArg(src, w)
+		if err != nil {
+			return nil, err
+		}
+		if reservedNames[a.Name] {
+			return nil, Errorf(src, w.pos, len(a.Name), ErrSyntax, "%q is a field every event has", a.Name).
+				WithHint("choose another name")
+		}
+		if prev, ok := seen[a.Name]; ok {
+			return nil, Errorf(src, w.pos, len(a.Name), ErrSyntax, "duplicate name %q (first at column %d)", a.Name, prev+1).
+				WithHint("names must be unique within an expression")
+		}
+		seen[a.Name] = w.pos
+		e.Args = append(e.Args, a)
+	}
+	if fpos >= 0 {
+		if strings.TrimSpace(ftext) == "" {
+			return nil, Errorf(src, fpos, 1, ErrSyntax, "empty filter after f:")
+		}
+		f, err := filterParser.ParseString("", ftext)
+		if err != nil {
+			return nil, participleError(src, fpos, ftext, err)
+		}
+		e.Filter = f
+	}
+	return e, nil
+}
+
+func targetHint(k probe.Kind) string {
+	switch k {
+	case probe.Event:
+		return "write the tracepoint as SUBSYS/EVENT, e.g. 'e sched/sched_process_exec'"
+	case probe.Uprobe, probe.Uretprobe:
+		return "write the user function as OBJ:FUNC, e.g. 'P bash:readline' or 'P /usr/lib/x86_64-linux-gnu/libc.so.6:getpid'"
+	}
+	return "name a kernel function, e.g. 'p ip_output', 'p dev_qdisc_enqueue+23'"
+}
+
+func parseTarget(src string, k probe.Kind, w word) (Target, error) {
+	t := Target{Pos: w.pos, Text: w.text}
+	bad := func(off, n int, msg string) error {
+		return Errorf(src, w.pos+off, n, ErrSyntax, "%s", msg).WithHint(targetHint(k))
+	}
+	s := w.text
+	base := 0
+	switch k {
+	case probe.Event:
+		sys, ev, ok := strings.Cut(s, "/")
+		if !ok || sys == "" || ev == "" || !isIdentish(sys) || !isIdentish(ev) {
+			return t, bad(0, len(s), "a tracepoint is SUBSYS/EVENT")
+		}
+		t.Symbol = s
+		return t, nil
+	case probe.Uprobe, probe.Uretprobe:
+		i := strings.LastIndexByte(s, ':')
+		if i <= 0 || i == len(s)-1 {
+			return t, bad(0, len(s), "a user probe point is OBJ:FUNC")
+		}
+		t.Obj, s, base = s[:i], s[i+1:], i+1
+	default:
+		if strings.HasPrefix(s, "0x") {
+			a, err := strconv.ParseUint(s[2:], 16, 64)
+			if err != nil {
+				return t, bad(0, len(s), "bad address")
+			}
+			t.Addr = a
+			return t, nil
+		}
+		if i := strings.IndexByte(s, ':'); i > 0 {
+			t.Module, s, base = s[:i], s[i+1:], i+1
+		}
+	}
+	if i := strings.IndexByte(s, '+'); i >= 0 {
+		off, err := strconv.ParseUint(s[i+1:], 0, 64)
+		if err != nil || i+1 == len(s) {
+			return t, bad(base+i+1, len(s)-i-1, "bad offset (decimal or 0x hex)")
+		}
+		t.Offset, t.HasOffset, t.OffPos = off, true, w.pos+base+i+1
+		s = s[:i]
+	}
+	if s == "" || !isSymbol(s) {
+		return t, bad(base, len(s), "bad symbol name")
+	}
+	t.Symbol = s
+	return t, nil
+}
+
+func isIdentish(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isSymbol(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c == '.' || c == '$' || c == '@' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func parseArg(src string, w word) (*Arg, error) {
+	if !strings.Contains(w.text, "=") {
+		return nil, Errorf(src, w.pos, len(w.text), ErrSyntax, "an argument is NAME=VALUE").
+			WithHint("e.g. comm=%0->comm, dfd=X%0, ip_dst=@(struct iphdr *)l3%2->daddr")
+	}
+	a, err := argParser.ParseString("", w.text)
+	if err != nil {
+		return nil, participleError(src, w.pos, w.text, err)
+	}
+	a.Text, a.Base = w.text, w.pos
+	return a, nil
+}
+
+// participleError converts a participle error into an *Error positioned in
+// the whole expression.
+func participleError(src string, base int, text string, err error) error {
+	var pe participle.Error
+	if errors.As(err, &pe) {
+		off := pe.Position().Offset
+		n := 1
+		if off < len(text) {
+			// Underline the token that did not fit.
+			j := off + 1
+			for j < len(text) && text[j] != ' ' && !strings.ContainsRune("()[]=-.>%$@!*:&|", rune(text[j])) {
+				j++
+			}
+			n = j - off
+		}
+		msg := pe.Message()
+		return Errorf(src, base+off, n, ErrSyntax, "%s", msg)
+	}
+	return Errorf(src, base, len(text), ErrSyntax, "%v", err)
+}
