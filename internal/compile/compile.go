@@ -24,10 +24,10 @@ var (
 
 // UserTarget is a resolved user-space probe point.
 type UserTarget struct {
-	Path   string           // absolute path of the object
-	Offset uint64           // file offset of the probe point
-	Types  btfdwarf.Source  // the object's DWARF, nil when it has none
-	Func   *btfdwarf.Func   // the function's prototype, nil when unknown
+	Path   string          // absolute path of the object
+	Offset uint64          // file offset of the probe point
+	Types  btfdwarf.Source // the object's DWARF, nil when it has none
+	Func   *btfdwarf.Func  // the function's prototype, nil when unknown
 }
 
 // UserResolver finds OBJ:FUNC[+OFF] for P/R probes (internal/uobj does

@@ -41,7 +41,9 @@ type Symbol struct {
 }
 
 // IsText reports whether the symbol is code.
-func (s Symbol) IsText() bool { return s.Type == 'T' || s.Type == 't' || s.Type == 'W' || s.Type == 'w' }
+func (s Symbol) IsText() bool {
+	return s.Type == 'T' || s.Type == 't' || s.Type == 'W' || s.Type == 'w'
+}
 
 // String prints it the way kallsyms and users say it.
 func (s Symbol) String() string {
