@@ -1,0 +1,358 @@
+package ftrace
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/surftrace/surftrace/internal/probe"
+)
+
+// Options configures a Session.
+type Options struct {
+	// Name is both the event group of the session's probes and the name of
+	// its trace instance. Default "surftrace_<pid>": one per process, so
+	// two runs never share state and a dead run's leftovers can be told
+	// from a live one's. Names "surftrace_<pid>_<tag>" are owned by pid
+	// the same way.
+	Name string
+	// Log receives every tracefs change as a shell command; nil is quiet.
+	Log io.Writer
+	// Stack records the kernel stack under every event (options/stacktrace).
+	Stack bool
+	// BufferKB sets the instance's per-CPU buffer size; 0 keeps the default.
+	BufferKB int
+}
+
+// Session is one run's probes, filters and trace instance. Build it with
+// Open, Add and Start; Close removes everything, whatever state the set-up
+// reached.
+type Session struct {
+	fs       *FS
+	name     string
+	stack    bool
+	w        *Writer
+	instance string
+
+	mu      sync.Mutex
+	added   map[string]bool // "SYSTEM/EVENT" already enabled
+	pipes   map[*Pipe]struct{}
+	started bool
+	closed  bool
+}
+
+// maxGroupLen is the longest event group name the kernel takes
+// (MAX_EVENT_NAME_LEN less the NUL); it applies to event names too.
+const maxGroupLen = 63
+
+// validName is what the kernel accepts as an event group or event name.
+var validName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// validEventPart is a tracepoint's system or event name (some systems
+// start with a digit, as 9p does).
+var validEventPart = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+
+// Open starts a session: it removes the probes and instances of runs that
+// are gone (named surftrace_<pid> for a pid that has exited), creates the
+// session's trace instance and keeps its tracing off until Start. Errors
+// may wrap ErrNotRoot, ErrNoTracefs or ErrInvalid.
+func Open(fs *FS, opts Options) (*Session, error) {
+	name := opts.Name
+	if name == "" {
+		name = fmt.Sprintf("surftrace_%d", os.Getpid())
+	}
+	if !validName.MatchString(name) || len(name) > maxGroupLen {
+		return nil, fmt.Errorf("session name %q: %w", name, ErrInvalid)
+	}
+	if err := checkAccess(fs); err != nil {
+		return nil, err
+	}
+	if !claim(name) {
+		return nil, fmt.Errorf("session %s is already open in this process: %w", name, ErrInvalid)
+	}
+	s := &Session{
+		fs:       fs,
+		name:     name,
+		stack:    opts.Stack,
+		w:        NewWriter(fs, opts.Log),
+		instance: fs.Path("instances", name),
+		added:    make(map[string]bool),
+		pipes:    make(map[*Pipe]struct{}),
+	}
+	if err := cleanStale(fs, s.w, os.Getpid()); err != nil {
+		// Leftovers of another run do not stop this one; say so.
+		s.w.Comment("stale clean-up incomplete: %v", err)
+	}
+	if err := s.w.Mkdir(s.instance); err != nil {
+		release(name)
+		if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) {
+			return nil, fmt.Errorf("create trace instance: %w: %w", ErrNotRoot, err)
+		}
+		return nil, fmt.Errorf("create trace instance: %w", err)
+	}
+	// A new instance records from the start; keep it off until Start so no
+	// event of a half-built set-up is shown.
+	if err := s.w.Write(s.inst("tracing_on"), "0", ""); err != nil {
+		return nil, errors.Join(fmt.Errorf("stop tracing in new instance: %w", err), s.Close())
+	}
+	if opts.BufferKB > 0 {
+		if err := s.w.Write(s.inst("buffer_size_kb"), fmt.Sprint(opts.BufferKB), ""); err != nil {
+			return nil, errors.Join(fmt.Errorf("set buffer size: %w", err), s.Close())
+		}
+	}
+	return s, nil
+}
+
+func checkAccess(fs *FS) error {
+	if _, err := os.Stat(fs.Path("instances")); err != nil {
+		if errors.Is(err, os.ErrPermission) {
+			return fmt.Errorf("%s: %w", fs.Root, ErrNotRoot)
+		}
+		return fmt.Errorf("%w: %s has no instances directory: %w", ErrNoTracefs, fs.Root, err)
+	}
+	if err := unix.Access(fs.Path("instances"), unix.W_OK); err != nil {
+		return fmt.Errorf("%s: %w", fs.Root, ErrNotRoot)
+	}
+	return nil
+}
+
+// Name is the session's event group and instance name.
+func (s *Session) Name() string { return s.name }
+
+// Instance is the path of the session's trace instance.
+func (s *Session) Instance() string { return s.instance }
+
+// FS is the tracefs the session writes to.
+func (s *Session) FS() *FS { return s.fs }
+
+// EventOf names the event a definition produces in this session: the
+// session's group and the probe's name for a dynamic probe, the target's
+// SUBSYS and EVENT for a tracepoint. ReadFormat takes the pair.
+func (s *Session) EventOf(d *probe.Def) (system, event string) {
+	if d.Kind.IsDynamic() {
+		return s.name, d.Name
+	}
+	system, event, _ = strings.Cut(d.Target, "/")
+	return system, event
+}
+
+func (s *Session) inst(elems ...string) string {
+	return filepath.Join(append([]string{s.instance}, elems...)...)
+}
+
+// Add registers each definition, writes its filter and enables it in the
+// session's instance. On an error the set-up stops there and the caller
+// calls Close, which undoes what was done. Errors name the probe and may be
+// a *KernelError, or wrap ErrNoKprobes, ErrNoUprobes, ErrNoEvent or
+// ErrInvalid.
+func (s *Session) Add(defs []*probe.Def) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return fmt.Errorf("add probes: session %w", ErrClosed)
+	}
+	for _, d := range defs {
+		if err := s.add(d); err != nil {
+			return fmt.Errorf("probe %s: %w", d.Name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Session) add(d *probe.Def) error {
+	if err := checkDef(d); err != nil {
+		return err
+	}
+	sys, ev := s.EventOf(d)
+	key := sys + "/" + ev
+	if s.added[key] {
+		return fmt.Errorf("event %s added twice: %w", key, ErrInvalid)
+	}
+	if d.Kind.IsDynamic() {
+		if err := s.addProbe(d); err != nil {
+			return err
+		}
+	} else if !exists(s.inst("events", sys, ev)) {
+		return s.noEvent(key)
+	}
+	s.added[key] = true
+	if d.Filter != "" {
+		path := s.inst("events", sys, ev, "filter")
+		logPath := s.inst("error_log")
+		before := readErrorLog(logPath)
+		if err := s.w.Write(path, d.Filter, "0"); err != nil {
+			kerr := s.kernelError("set filter", path, d.Filter, err, logPath, before)
+			if !notExist(err) {
+				// A refused filter stays in the file as the kernel's error
+				// report; clear it like a good one.
+				s.w.Defer(path, "0")
+			}
+			return kerr
+		}
+	}
+	path := s.inst("events", sys, ev, "enable")
+	if err := s.w.Write(path, "1", "0"); err != nil {
+		return s.kernelError("enable event", path, "1", err, "", nil)
+	}
+	return nil
+}
+
+func checkDef(d *probe.Def) error {
+	if strings.ContainsAny(d.Filter, "\n\r") {
+		return fmt.Errorf("filter holds a newline: %w", ErrInvalid)
+	}
+	if !d.Kind.IsDynamic() {
+		sys, ev, ok := strings.Cut(d.Target, "/")
+		if d.Kind != probe.Event || !ok || !validEventPart.MatchString(sys) || !validEventPart.MatchString(ev) {
+			return fmt.Errorf("tracepoint %q is not SUBSYS/EVENT: %w", d.Target, ErrInvalid)
+		}
+		return nil
+	}
+	if !validName.MatchString(d.Name) || len(d.Name) > maxGroupLen {
+		return fmt.Errorf("event name %q: %w", d.Name, ErrInvalid)
+	}
+	if strings.ContainsAny(d.Line("g"), "\n\r") {
+		return fmt.Errorf("definition holds a newline: %w", ErrInvalid)
+	}
+	return nil
+}
+
+func (s *Session) addProbe(d *probe.Def) error {
+	file, missing := "kprobe_events", ErrNoKprobes
+	if d.Kind.IsUser() {
+		file, missing = "uprobe_events", ErrNoUprobes
+	}
+	path := s.fs.Path(file)
+	if !exists(path) {
+		return missing
+	}
+	line := d.Line(s.name)
+	logPath := s.fs.Path("error_log")
+	before := readErrorLog(logPath)
+	if err := s.w.Append(path, line, "-:"+s.name+"/"+d.Name); err != nil {
+		return s.kernelError("add probe", path, line, err, logPath, before)
+	}
+	// The event exists once its id does; anything else means the kernel
+	// took the line but made no event we can enable.
+	if !exists(s.fs.Path("events", s.name, d.Name, "id")) {
+		return fmt.Errorf("probe accepted but events/%s/%s/id is missing: %w", s.name, d.Name, ErrNoEvent)
+	}
+	return nil
+}
+
+// kernelError turns a failed write into a *KernelError carrying the
+// kernel's own explanation when it left one.
+func (s *Session) kernelError(op, path, cmd string, err error, logPath string, before []logEntry) error {
+	errno := errnoOf(err)
+	if errno == 0 {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	ke := &KernelError{Op: op, Path: path, Command: cmd, Errno: errno, Pos: -1}
+	if logPath != "" {
+		if e, pos, ok := newLogEntry(before, readErrorLog(logPath), cmd); ok {
+			ke.Log, ke.Pos = e.Message, pos
+			return ke
+		}
+	}
+	if isFilter(path) {
+		if content, rerr := os.ReadFile(path); rerr == nil {
+			ke.Log, ke.Pos = parseFilterError(string(content), cmd)
+		}
+	}
+	return ke
+}
+
+// noEvent reports a missing tracepoint with the nearest names the kernel has.
+func (s *Session) noEvent(key string) error {
+	all, err := s.fs.Events()
+	if err == nil {
+		if near := closest(key, all, 3); len(near) > 0 {
+			return fmt.Errorf("%w: %s (did you mean %s?)", ErrNoEvent, key, strings.Join(near, ", "))
+		}
+	}
+	return fmt.Errorf("%w: %s", ErrNoEvent, key)
+}
+
+// Start turns on tracing in the instance, with kernel stacks if asked.
+func (s *Session) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return fmt.Errorf("start tracing: session %w", ErrClosed)
+	}
+	if s.started {
+		return nil
+	}
+	if s.stack {
+		if err := s.w.Write(s.inst("options", "stacktrace"), "1", "0"); err != nil {
+			return fmt.Errorf("turn on stack traces: %w", err)
+		}
+	}
+	if err := s.w.Write(s.inst("tracing_on"), "1", "0"); err != nil {
+		return fmt.Errorf("turn on tracing: %w", err)
+	}
+	s.started = true
+	return nil
+}
+
+// Close stops reading, disables every event, clears the filters, removes
+// the probes and the instance, logging each step. It keeps going past a
+// step that fails and returns the failures; a second Close does nothing.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	pipes := s.pipes
+	s.pipes = nil
+	s.mu.Unlock()
+	// An open trace_pipe keeps the instance busy: readers go first.
+	for p := range pipes {
+		p.Close()
+	}
+	err := s.w.Close()
+	release(s.name)
+	if err != nil {
+		return fmt.Errorf("tear down %s: %w", s.name, err)
+	}
+	return nil
+}
+
+// The session names open in this process: a group or instance of this
+// pid whose name is not here is a leftover of an earlier process.
+var live = struct {
+	sync.Mutex
+	names map[string]bool
+}{names: make(map[string]bool)}
+
+func claim(name string) bool {
+	live.Lock()
+	defer live.Unlock()
+	if live.names[name] {
+		return false
+	}
+	live.names[name] = true
+	return true
+}
+
+func release(name string) {
+	live.Lock()
+	delete(live.names, name)
+	live.Unlock()
+}
+
+func isLive(name string) bool {
+	live.Lock()
+	defer live.Unlock()
+	return live.names[name]
+}
