@@ -13,6 +13,7 @@ command -v xz >/dev/null || need+=(xz-utils)
 command -v tc >/dev/null || need+=(iproute2)
 dpkg -s netcat-openbsd >/dev/null 2>&1 || need+=(netcat-openbsd)
 command -v file >/dev/null || need+=(file)
+[ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "deps: missing ${need[*]}; run as root or install them" >&2

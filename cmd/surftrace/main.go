@@ -9,12 +9,16 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/surftrace/surftrace/internal/expr"
 )
 
 func main() {
+	if filepath.Base(os.Args[0]) == "surfGraph" {
+		os.Exit(graphMain(os.Args[1:]))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	if err := newRootCmd().ExecuteContext(ctx); err != nil {

@@ -76,7 +76,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.StringVarP(&cfg.fn, "func", "F", "", "disassemble `FUNC` (or OBJ:FUNC) with the +offset of every instruction")
 	f.StringVarP(&cfg.line, "line", "l", "", "disassemble the code of one source line `[OBJ:]FILE:LINE` (needs DWARF)")
 	f.StringVar(&cfg.btf, "btf", "", "kernel types from this BTF `FILE` (raw or gzip)")
-	f.StringVar(&cfg.kallsyms, "kallsyms", "", "symbol table of another kernel (`FILE`, plain or gzip), for -S")
+	f.StringVar(&cfg.kallsyms, "kallsyms", "", "symbol table of another kernel (`FILE`, plain or gzip), for -S, -F and -l")
 	f.BoolVar(&cfg.json, "json", false, "print one JSON object per event")
 	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "do not print the set-up and teardown commands on stderr")
 	f.IntVarP(&cfg.count, "count", "c", 0, "stop after `N` events")
@@ -93,8 +93,8 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	return cmd
 }
 
-// subcommands is extended by the files that define them.
-var subcommandList []func() *cobra.Command
+// subcommandList holds the subcommands; none inherits the root's flags.
+var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd}
 
 func subcommands() []*cobra.Command {
 	var out []*cobra.Command

@@ -13,7 +13,9 @@ import (
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/compile"
+	"github.com/surftrace/surftrace/internal/disasm"
 	"github.com/surftrace/surftrace/internal/ksyms"
+	"github.com/surftrace/surftrace/internal/uobj"
 )
 
 // hostArch maps GOARCH to the names -a takes.
@@ -73,6 +75,7 @@ func kernelSymbols(cfg *config, live bool, tracefs string) *compile.Kernel {
 			LoadTraceable: func() (map[string]bool, error) { return loadNames(sibling(dir, "available_filter_functions")) },
 			NotraceOK:     func() bool { return configHas(sibling(dir, "config"), "CONFIG_KPROBE_EVENTS_ON_NOTRACE") },
 			Eager:         true,
+			CheckOffset:   offsetChecker(cfg),
 		}
 	}
 	k := &compile.Kernel{
@@ -82,6 +85,9 @@ func kernelSymbols(cfg *config, live bool, tracefs string) *compile.Kernel {
 		},
 		NotraceOK: runningKernelNotraceOK,
 		Eager:     live,
+	}
+	if live || cfg.vmlinux != "" {
+		k.CheckOffset = offsetChecker(cfg)
 	}
 	if tracefs != "" {
 		k.LoadTraceable = func() (map[string]bool, error) {
@@ -171,4 +177,28 @@ func runningKernelNotraceOK() bool {
 		return configHas("/boot/config-"+rel, opt)
 	}
 	return false
+}
+
+// offsetChecker refuses func+OFF that is not an instruction boundary,
+// reading the code from /proc/kcore or -v VMLINUX. When no code can be
+// read (no root, no kcore, a saved kallsyms without an image) the check is
+// left to the kernel.
+func offsetChecker(cfg *config) func(ksyms.Symbol, uint64) error {
+	var k *disasm.Kernel
+	var openErr error
+	opened := false
+	return func(s ksyms.Symbol, off uint64) error {
+		if !opened {
+			opened = true
+			k, openErr = disasm.OpenKernel(disasm.KernelOptions{Vmlinux: cfg.vmlinux, Kallsyms: cfg.kallsyms})
+		}
+		if openErr != nil || k == nil {
+			return nil
+		}
+		err := k.CheckOffset(s.String(), off)
+		if errors.Is(err, disasm.ErrNotBoundary) || errors.Is(err, uobj.ErrOutOfRange) {
+			return err
+		}
+		return nil
+	}
 }

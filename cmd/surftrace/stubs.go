@@ -7,19 +7,16 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/surftrace/surftrace/internal/compile"
-	"github.com/surftrace/surftrace/internal/expr"
 )
 
+// runDisasmFlags serves -F and -l.
 func runDisasmFlags(cmd *cobra.Command, cfg *config) error {
-	return fmt.Errorf("-F/-l: not yet")
+	opts := DisasmOptions{Vmlinux: cfg.vmlinux, Kallsyms: cfg.kallsyms}
+	if cfg.fn != "" {
+		return runDisasm(cmd.OutOrStdout(), cfg.fn, opts)
+	}
+	return runLine(cmd.OutOrStdout(), cfg.line, opts)
 }
-
-func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
-	return fmt.Errorf("live tracing: not yet")
-}
-
-func newUserResolver(arch *compile.Arch) compile.UserResolver { return nil }
 
 func findTracefsQuiet() string {
 	for _, d := range []string{"/sys/kernel/tracing", "/sys/kernel/debug/tracing"} {

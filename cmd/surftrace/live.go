@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/ftrace"
+	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/render"
+)
+
+// runLive programs tracefs, streams the instance's trace_pipe through the
+// renderer and removes everything on the way out (SPEC §4).
+func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
+	stderr := cmd.ErrOrStderr()
+	var log io.Writer = stderr
+	if cfg.quiet {
+		log = nil
+	}
+	fs, err := ftrace.Discover()
+	if err != nil {
+		return err
+	}
+	if err := checkProbeSupport(fs, parsed); err != nil {
+		return err
+	}
+	defs, err := compileAll(cfg, parsed, true, fs.Root)
+	if err != nil {
+		return err
+	}
+	if cfg.output != "" {
+		if err := writeScript(cfg, defs, log); err != nil {
+			return err
+		}
+	}
+	// A closed stdout (surftrace … | head -3) must end the run with a
+	// clean teardown, not kill the process: ask for EPIPE instead of
+	// SIGPIPE.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+
+	sess, err := ftrace.Open(fs, ftrace.Options{Log: log, Stack: cfg.stack})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := sess.Close(); cerr != nil {
+			fmt.Fprintln(stderr, "surftrace: teardown:", cerr)
+		}
+	}()
+	if err := sess.Add(defs); err != nil {
+		return kernelRefusal(err, defs, parsed, sess.Name())
+	}
+	schema := render.SchemaFromDefs(defs)
+	for _, d := range defs {
+		if d.Kind == probe.Event {
+			if names := eventArgNames(fs, d.Target); names != nil {
+				schema.AddEvent(d.Name, names)
+			}
+		}
+	}
+	if err := sess.Start(); err != nil {
+		return err
+	}
+	pipe, err := sess.Pipe()
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	if cfg.duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.duration)
+		defer cancel()
+	}
+	stop := context.AfterFunc(ctx, func() { pipe.Close() })
+	defer stop()
+	err = stream(pipe, cmd.OutOrStdout(), stderr, cfg, schema)
+	pipe.Close()
+	reportOverruns(sess, stderr)
+	if isClosedOutput(err) {
+		return nil
+	}
+	return err
+}
+
+// stream renders the pipe until it closes, -c events were shown, or the
+// output goes away.
+func stream(src io.Reader, out, stderr io.Writer, cfg *config, schema *render.Schema) error {
+	return render.Copy(out, src, render.Options{
+		JSON:      cfg.json,
+		Schema:    schema,
+		Stacks:    cfg.stack,
+		MaxEvents: uint64(max(cfg.count, 0)),
+		OnLost: func(cpu int, n uint64) {
+			fmt.Fprintf(stderr, "surftrace: lost %d events on CPU %d (kernel buffer overflow)\n", n, cpu)
+		},
+	})
+}
+
+func isClosedOutput(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed)
+}
+
+// reportOverruns says how many events the kernel dropped, instead of
+// losing them silently.
+func reportOverruns(sess *ftrace.Session, w io.Writer) {
+	ov, err := sess.Overruns()
+	if err != nil {
+		return
+	}
+	var total uint64
+	for _, n := range ov {
+		total += n
+	}
+	if total > 0 {
+		fmt.Fprintf(w, "surftrace: the kernel buffer overflowed: %d events lost (per-CPU stats); narrow the filter or trace fewer functions\n", total)
+	}
+}
+
+// checkProbeSupport fails before anything is written when the kernel
+// lacks the probe kind an expression needs.
+func checkProbeSupport(fs *ftrace.FS, parsed []*expr.Expr) error {
+	for _, e := range parsed {
+		switch {
+		case e.Kind.IsUser() && !fs.HasUprobes():
+			return expr.Errorf(e.Src, e.KindPos, 1, ftrace.ErrNoUprobes, "%v", ftrace.ErrNoUprobes)
+		case !e.Kind.IsUser() && e.Kind != probe.Event && !fs.HasKprobes():
+			return expr.Errorf(e.Src, e.KindPos, 1, ftrace.ErrNoKprobes, "%v", ftrace.ErrNoKprobes).
+				WithHint("this kernel cannot carry kernel probes; -S still shows the definitions, and P/R (uprobes) and e (tracepoints) work")
+		}
+	}
+	return nil
+}
+
+// eventArgNames lists a tracepoint's own fields, in order, for the
+// renderer.
+func eventArgNames(fs *ftrace.FS, target string) []string {
+	sys, ev, _ := strings.Cut(target, "/")
+	f, err := ftrace.ReadFormat(fs, sys, ev)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, fl := range f.Fields {
+		if !strings.HasPrefix(fl.Name, "common_") {
+			names = append(names, fl.Name)
+		}
+	}
+	return names
+}
+
+// writeScript writes the -o shell script.
+func writeScript(cfg *config, defs []*probe.Def, log io.Writer) error {
+	b, err := ftrace.Script(defs, ftrace.ScriptOptions{Stack: cfg.stack})
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(cfg.output, b, 0o755); err != nil {
+		return fmt.Errorf("write script: %w", err)
+	}
+	if log != nil {
+		fmt.Fprintf(log, "# wrote %s: the same tracing with echo and cat\n", cfg.output)
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/ftrace"
+	"github.com/surftrace/surftrace/internal/probe"
+)
+
+// kernelRefusal turns a write the kernel refused into an error pointing at
+// the part of the user's expression it came from: the kernel's error_log
+// column falls in the probe point, one fetch argument, or the filter.
+func kernelRefusal(err error, defs []*probe.Def, parsed []*expr.Expr, group string) error {
+	var ke *ftrace.KernelError
+	if !errors.As(err, &ke) {
+		return err
+	}
+	msg := "the kernel refused it: " + ke.Meaning()
+	if ke.Log != "" {
+		msg += ": " + ke.Log
+	}
+	for i, d := range defs {
+		e := parsed[i]
+		switch {
+		case d.Kind != probe.Event && ke.Command == d.Line(group):
+			pos, n := locateInDef(d, e, group, ke.Pos)
+			return expr.Errorf(e.Src, pos, n, err, "%s", msg)
+		case d.Filter != "" && ke.Command == d.Filter:
+			return expr.Errorf(e.Src, e.FilterPos, len(e.FilterSrc), err, "%s", msg).
+				WithHint("the filter as written to the kernel: " + d.Filter)
+		case d.Kind == probe.Event && strings.Contains(ke.Path, d.Target):
+			return expr.Errorf(e.Src, e.Target.Pos, len(e.Target.Text), err, "%s", msg)
+		}
+	}
+	return err
+}
+
+// locateInDef maps a column of the definition line to the expression.
+func locateInDef(d *probe.Def, e *expr.Expr, group string, col int) (int, int) {
+	whole := func() (int, int) { return e.Target.Pos, len(e.Target.Text) }
+	if col < 0 {
+		return whole()
+	}
+	at := len(d.Line(group)) - len(d.Line(group)[strings.Index(d.Line(group), " ")+1:])
+	at += len(d.Target)
+	if col < at {
+		return whole()
+	}
+	for k, a := range d.Args {
+		seg := 1 + len(a.Name) + 1 + len(a.Fetch)
+		if col < at+seg && k < len(e.Args) {
+			return e.Args[k].Base, len(e.Args[k].Text)
+		}
+		at += seg
+	}
+	return whole()
+}

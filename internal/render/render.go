@@ -1,0 +1,295 @@
+package render
+
+import (
+	"bufio"
+	"io"
+
+	"github.com/surftrace/surftrace/internal/probe"
+)
+
+// Options configure a Renderer.
+type Options struct {
+	// JSON prints one JSON object per event instead of the kernel's line.
+	JSON bool
+	// Schema gives the argument names of known events; nil renders from
+	// the names in each line alone.
+	Schema *Schema
+	// OnLost is told of every "CPU:N [LOST M EVENTS]" line; n is 0 when
+	// the kernel printed "[LOST EVENTS]" without a count.
+	OnLost func(cpu int, n uint64)
+	// Stacks says the stream has stack blocks (options/stacktrace is on,
+	// surftrace -s), so a JSON event waits for its stack from the first
+	// one on; without it the renderer learns so from the first block.
+	Stacks bool
+	// MaxEvents, when not 0, makes Copy return after that many events
+	// (with their stack blocks), for surftrace -c.
+	MaxEvents uint64
+}
+
+// maxJoin and maxJoinLines bound what is gathered while a line ends inside
+// a string (a kprobe string holds at most 4096 bytes); past them the rest
+// passes as lines of their own.
+const (
+	maxJoin      = 16 << 10
+	maxJoinLines = 64
+)
+
+// Renderer renders trace lines one at a time. It is not safe for
+// concurrent use.
+type Renderer struct {
+	w      *bufio.Writer
+	opts   Options
+	lost   uint64
+	events uint64
+	err    error
+	out    []byte // text mode: the converted line
+	hdr    header // the line being rendered
+	tmp    header // scratch for lookahead, so hdr stays intact
+	args   []arg  // its arguments
+	text   span   // its payload when that is not NAME=VALUE
+	loc    span   // "(LOCATION" …
+	from   span   // … " <- FUNC)" of a return probe
+	tries  int    // schema split budget
+	join   []byte // an event line cut inside a string, waiting for the rest
+	joins  int    // lines in join
+	q      queue  // JSON mode: events waiting for their stack
+
+	hasText, hasLoc, hasFrom bool
+}
+
+// New returns a Renderer writing to w through its own buffer; call Flush
+// when done (Copy does).
+func New(w io.Writer, opts Options) *Renderer {
+	r := &Renderer{
+		w:    bufio.NewWriterSize(w, 64<<10),
+		opts: opts,
+		out:  make([]byte, 0, 512),
+		args: make([]arg, 0, 16),
+	}
+	r.q.sawStack = opts.Stacks
+	return r
+}
+
+// Lost returns the number of events the kernel reported lost so far
+// ("[LOST EVENTS]" without a count counts as one).
+func (r *Renderer) Lost() uint64 { return r.lost }
+
+// Events returns the number of trace events rendered so far: event lines
+// (one for an event whose string spans lines), not stack blocks, lost-event
+// reports or other lines. A JSON event waiting for its stack counts.
+func (r *Renderer) Events() uint64 { return r.events }
+
+// Idle is the flush for a caller running its own read loop, to call when
+// the source has delivered whole lines and its next read may block (as
+// Copy does): it shows what is complete but keeps a JSON event whose stack
+// block may be in the next read, where Flush would write it without one.
+func (r *Renderer) Idle() error {
+	r.q.drainIdle(r)
+	r.flushWriter()
+	return r.err
+}
+
+// Line renders one line, given without its trailing newline. It fails only
+// when writing fails; a line it does not understand is passed through
+// (text) or skipped (JSON).
+func (r *Renderer) Line(line []byte) error {
+	if r.err != nil {
+		return r.err
+	}
+	if len(r.join) > 0 {
+		if !r.structural(line) && len(r.join)+1+len(line) <= maxJoin && r.joins < maxJoinLines {
+			r.joins++
+			r.join = append(r.join, '\n')
+			r.join = append(r.join, line...)
+			if !r.parseEvent(r.join) { // cannot happen: its first line parsed
+				r.other(r.join)
+			} else if r.openTail(r.join) {
+				return nil
+			} else {
+				r.emitEvent(r.join)
+			}
+			r.join = r.join[:0]
+			return r.err
+		}
+		r.flushJoin()
+	}
+	r.process(line)
+	return r.err
+}
+
+// Flush renders a line still waiting for the end of its string, writes
+// the JSON events still waiting for a stack, and flushes the output.
+func (r *Renderer) Flush() error {
+	r.flushJoin()
+	r.q.drain(r, true)
+	r.flushWriter()
+	return r.err
+}
+
+func (r *Renderer) flushWriter() {
+	if r.err == nil {
+		r.err = r.w.Flush()
+	}
+}
+
+func (r *Renderer) flushJoin() {
+	if len(r.join) == 0 {
+		return
+	}
+	if r.parseEvent(r.join) {
+		r.emitEvent(r.join)
+	}
+	r.join = r.join[:0]
+}
+
+func (r *Renderer) process(line []byte) {
+	if cpu, n, ok := parseLost(line); ok {
+		r.lostLine(cpu, n)
+		return
+	}
+	if f, ok := frame(line); ok {
+		if r.opts.JSON {
+			r.q.frame(f)
+		} else {
+			r.write(line)
+		}
+		return
+	}
+	if !parseHeader(line, &r.hdr) {
+		r.other(line)
+		return
+	}
+	if r.hdr.stack != noStack {
+		if r.opts.JSON {
+			r.q.stackHead(r, line)
+		} else {
+			r.write(line)
+		}
+		return
+	}
+	r.parsePayload(line)
+	if r.openTail(line) && len(line) < maxJoin {
+		r.join = append(r.join[:0], line...)
+		r.joins = 1
+		return
+	}
+	r.emitEvent(line)
+}
+
+// parseEvent parses a whole event line (header and payload).
+func (r *Renderer) parseEvent(b []byte) bool {
+	if !parseHeader(b, &r.hdr) || r.hdr.stack != noStack {
+		return false
+	}
+	r.parsePayload(b)
+	return true
+}
+
+func (r *Renderer) parsePayload(b []byte) {
+	var p int
+	r.loc, r.from, r.hasLoc, r.hasFrom, p = location(b, r.hdr.payload)
+	r.splitArgs(b, p, r.opts.Schema.lookup(r.hdr.event.of(b)))
+}
+
+// openTail reports whether the parsed line ends inside a string: its last
+// value opens a quote it never closes, so the kernel printed a newline
+// from inside the string and the rest of the event is on the next line.
+func (r *Renderer) openTail(b []byte) bool {
+	if len(r.args) == 0 {
+		return false
+	}
+	v := r.args[len(r.args)-1].val.of(b)
+	return len(v) > 0 && v[0] == '"' && (len(v) == 1 || v[len(v)-1] != '"')
+}
+
+// structural reports whether a line starts something of its own (an
+// event, a stack line, a lost-events line) rather than continuing a string.
+func (r *Renderer) structural(line []byte) bool {
+	if _, _, ok := parseLost(line); ok {
+		return true
+	}
+	if _, ok := frame(line); ok {
+		return true
+	}
+	return parseHeader(line, &r.tmp)
+}
+
+// startsEntry reports whether line begins a new trace entry (an event or
+// a lost-events report), rather than belonging to the one before.
+func (r *Renderer) startsEntry(line []byte) bool {
+	if _, _, ok := parseLost(line); ok {
+		return true
+	}
+	return len(r.join) == 0 && parseHeader(line, &r.tmp) && r.tmp.stack == noStack
+}
+
+func (r *Renderer) emitEvent(b []byte) {
+	r.events++
+	if r.opts.JSON {
+		r.q.event(r, b)
+		return
+	}
+	r.emitText(b)
+}
+
+func (r *Renderer) lostLine(cpu int, n uint64) {
+	if n == 0 {
+		r.lost++
+	} else {
+		r.lost += n
+	}
+	if r.opts.JSON {
+		r.q.endStack()
+	}
+	if r.opts.OnLost != nil {
+		r.opts.OnLost(cpu, n)
+	}
+}
+
+// other handles a line that is no trace event: headers ("# tracer: nop")
+// and anything unexpected.
+func (r *Renderer) other(line []byte) {
+	if r.opts.JSON {
+		r.q.endStack()
+		return
+	}
+	r.write(line)
+}
+
+// emitText writes the line with every convertible value replaced.
+func (r *Renderer) emitText(b []byte) {
+	out := r.out[:0]
+	last := 0
+	for i := range r.args {
+		a := &r.args[i]
+		if a.display == probe.DisplayDefault && a.enum == nil {
+			continue
+		}
+		mark := len(out)
+		out = append(out, b[last:a.val.s]...)
+		var ok bool
+		if out, ok = convert(out, a.val.of(b), a.display, a.enum, false); ok {
+			last = a.val.e
+		} else {
+			out = out[:mark]
+		}
+	}
+	if last == 0 {
+		r.write(b)
+		return
+	}
+	out = append(out, b[last:]...)
+	r.out = out
+	r.write(out)
+}
+
+func (r *Renderer) write(b []byte) {
+	if r.err != nil {
+		return
+	}
+	if _, err := r.w.Write(b); err != nil {
+		r.err = err
+		return
+	}
+	r.err = r.w.WriteByte('\n')
+}

@@ -1,0 +1,185 @@
+package render
+
+import (
+	"bytes"
+
+	"github.com/surftrace/surftrace/internal/probe"
+)
+
+// arg is one NAME=VALUE of the payload with what is known of its display.
+type arg struct {
+	name, val span
+	display   probe.Display
+	enum      map[int64]string
+}
+
+// maxTries bounds the schema split's backtracking, so a line built to
+// confuse it costs a bounded amount of work before the name split takes over.
+const maxTries = 64
+
+// splitArgs fills r.args (and r.text for a payload that is not NAME=VALUE)
+// from the payload b[p:].
+func (r *Renderer) splitArgs(b []byte, p int, ev *eventSchema) {
+	r.args = r.args[:0]
+	r.text, r.hasText = span{}, false
+	if p >= len(b) {
+		return
+	}
+	if ev != nil && len(ev.args) > 0 {
+		r.tries = maxTries
+		if r.matchSchema(b, p, ev, 0) {
+			return
+		}
+		r.args = r.args[:0]
+	}
+	r.splitNames(b, p)
+	if ev != nil {
+		for i := range r.args {
+			a := &r.args[i]
+			for j := range ev.args {
+				if bytes.Equal(a.name.of(b), ev.args[j].eq[:len(ev.args[j].eq)-1]) {
+					a.display, a.enum = ev.args[j].display, ev.args[j].enum
+					break
+				}
+			}
+		}
+	}
+}
+
+// matchSchema splits b[p:] as "n_i=v_i n_{i+1}=v_{i+1} …" for the known
+// names. A value ends where " n_{i+1}=" begins; when that text also occurs
+// inside a string, the cuts are tried from the left until the rest of the
+// line parses too.
+func (r *Renderer) matchSchema(b []byte, p int, ev *eventSchema, i int) bool {
+	a := &ev.args[i]
+	if !bytes.HasPrefix(b[p:], a.eq) {
+		return false
+	}
+	vs := p + len(a.eq)
+	r.args = append(r.args[:i], arg{name: span{p, vs - 1}, display: a.display, enum: a.enum})
+	if i == len(ev.args)-1 {
+		r.args[i].val = span{vs, len(b)}
+		return a.kind.fits(b[vs:]) // else an earlier cut was inside a string
+	}
+	next := ev.args[i+1].sep
+	for from := vs; ; {
+		k := bytes.Index(b[from:], next)
+		if k < 0 {
+			return false
+		}
+		k += from
+		if a.kind.fits(b[vs:k]) {
+			if r.tries--; r.tries < 0 {
+				return false
+			}
+			r.args[i].val = span{vs, k}
+			if r.matchSchema(b, k+1, ev, i+1) {
+				return true
+			}
+			r.args = r.args[:i+1]
+		}
+		if a.kind == kindNumber {
+			return false // a number has no space: no later cut can fit
+		}
+		from = k + 1
+	}
+}
+
+// splitNames splits b[p:] on the " name=" tokens of the line alone, so the
+// result depends on nothing but the line (surftrace render FILE).
+func (r *Renderer) splitNames(b []byte, p int) {
+	n := len(b)
+	if identEq(b, p) < 0 {
+		r.text, r.hasText = span{p, n}, true
+		return
+	}
+	for p < n {
+		eq := identEq(b, p)
+		if eq < 0 {
+			break // unreachable: a value only ends before " name=" or at the end
+		}
+		ve := valueEnd(b, eq+1)
+		r.args = append(r.args, arg{name: span{p, eq}, val: span{eq + 1, ve}, display: displayOf(b[p:eq])})
+		p = ve + 1
+	}
+}
+
+// valueEnd finds where the value starting at vs ends: a string at the
+// first '"' followed by " name=" or the end of the line, an array likewise
+// at '}', anything else before the next " name=".
+func valueEnd(b []byte, vs int) int {
+	n := len(b)
+	if vs < n && (b[vs] == '"' || b[vs] == '{') {
+		cl := byte('"')
+		if b[vs] == '{' {
+			cl = '}'
+		}
+		for j := vs + 1; j < n; j++ {
+			k := bytes.IndexByte(b[j:], cl)
+			if k < 0 {
+				break
+			}
+			j += k
+			if j == n-1 {
+				return n
+			}
+			if nameFollows(b, j+1) {
+				return j + 1
+			}
+		}
+		if cl == '"' {
+			return n // no closing quote: a string cut by a newline
+		}
+	}
+	for j := vs; j < n; j++ {
+		k := bytes.IndexByte(b[j:], ' ')
+		if k < 0 {
+			break
+		}
+		j += k
+		if nameFollows(b, j) {
+			return j
+		}
+	}
+	return n
+}
+
+// nameFollows reports whether b[j:] begins with " name=".
+func nameFollows(b []byte, j int) bool {
+	return j < len(b) && b[j] == ' ' && identEq(b, j+1) >= 0
+}
+
+// identEq returns the index of the '=' ending a C identifier at b[p:], or -1.
+func identEq(b []byte, p int) int {
+	if p >= len(b) || !isIdentStart(b[p]) {
+		return -1
+	}
+	for j := p + 1; j < len(b); j++ {
+		c := b[j]
+		if c == '=' {
+			return j
+		}
+		if !isIdentStart(c) && !isDigit(c) {
+			return -1
+		}
+	}
+	return -1
+}
+
+func isIdentStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+// displayOf is probe.DisplayForName on a name from the line. Only the
+// first four bytes decide a prefix, and converting at most four bytes to a
+// string does not allocate.
+func displayOf(name []byte) probe.Display {
+	if len(name) < 3 {
+		return probe.DisplayDefault
+	}
+	switch name[0] {
+	case 'i', 'm', 'b', 'B':
+		return probe.DisplayForName(string(name[:min(len(name), 4)]))
+	}
+	return probe.DisplayDefault
+}

@@ -1,0 +1,197 @@
+package render
+
+import (
+	"math/bits"
+	"net/netip"
+	"strconv"
+
+	"github.com/surftrace/surftrace/internal/probe"
+)
+
+// faultText is what the kernel prints for a string read that faulted.
+const faultText = "(fault)"
+
+const hexDigits = "0123456789abcdef"
+
+// parseDec parses unsigned decimal digits, refusing overflow.
+func parseDec(b []byte) (uint64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	var v uint64
+	for _, c := range b {
+		if !isDigit(c) {
+			return 0, false
+		}
+		d := uint64(c - '0')
+		if v > (1<<64-1-d)/10 {
+			return 0, false
+		}
+		v = v*10 + d
+	}
+	return v, true
+}
+
+// parseHex parses the digits after "0x" (at most 16 of them).
+func parseHex(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 16 {
+		return 0, false
+	}
+	var v uint64
+	for _, c := range b {
+		var d byte
+		switch {
+		case isDigit(c):
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		v = v<<4 | uint64(d)
+	}
+	return v, true
+}
+
+func isHexPrefix(b []byte) bool { return len(b) > 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X') }
+
+// intBits parses a decimal, negative decimal or 0x-hex integer as the
+// kernel prints u*, s* and x* values, into its two's-complement bits, and
+// reports whether it fits in size bytes (as signed or as unsigned).
+func intBits(b []byte, size int) (uint64, bool) {
+	width := uint(size * 8)
+	if len(b) > 1 && b[0] == '-' {
+		v, ok := parseDec(b[1:])
+		if !ok || v > 1<<(width-1) {
+			return 0, false
+		}
+		u := -v // two's complement
+		if width < 64 {
+			u &= 1<<width - 1
+		}
+		return u, true
+	}
+	var v uint64
+	var ok bool
+	if isHexPrefix(b) {
+		v, ok = parseHex(b[2:])
+	} else {
+		v, ok = parseDec(b)
+	}
+	if !ok || (width < 64 && v>>width != 0) {
+		return 0, false
+	}
+	return v, true
+}
+
+// arrayBytes parses "{e,e,…}" of exactly len(dst) byte-sized elements.
+func arrayBytes(b []byte, dst []byte) bool {
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return false
+	}
+	b = b[1 : len(b)-1]
+	n := 0
+	for len(b) > 0 || n == 0 {
+		e := b
+		rest := []byte(nil)
+		for i, c := range b {
+			if c == ',' {
+				e, rest = b[:i], b[i+1:]
+				if len(rest) == 0 {
+					return false // trailing comma
+				}
+				break
+			}
+		}
+		if n == len(dst) {
+			return false
+		}
+		v, ok := intBits(e, 1)
+		if !ok {
+			return false
+		}
+		dst[n] = byte(v)
+		n++
+		b = rest
+	}
+	return n == len(dst)
+}
+
+// convert appends the display form of value v, or reports false (and
+// appends nothing) when v does not fit the display: not a number, the
+// wrong size, "(fault)". jsonOut asks for a JSON value rather than text.
+func convert(dst, v []byte, d probe.Display, enum map[int64]string, jsonOut bool) ([]byte, bool) {
+	if enum != nil {
+		if u, ok := intBits(v, 8); ok {
+			name, found := enum[int64(u)]
+			if !found && u>>32 == 0 {
+				name, found = enum[int64(int32(u))] // an s32 enum printed as u32
+			}
+			if found {
+				if jsonOut {
+					return appendJSONString(dst, []byte(name)), true
+				}
+				return append(dst, name...), true
+			}
+		}
+	}
+	switch d {
+	case probe.DisplayIPv4:
+		var a [4]byte
+		if u, ok := intBits(v, 4); ok {
+			// The u32 was read from memory in network order on a
+			// little-endian host: its low byte is the first octet.
+			a = [4]byte{byte(u), byte(u >> 8), byte(u >> 16), byte(u >> 24)}
+		} else if !arrayBytes(v, a[:]) {
+			return dst, false
+		}
+		return quoteIf(dst, jsonOut, func(b []byte) []byte { return netip.AddrFrom4(a).AppendTo(b) }), true
+	case probe.DisplayIPv6:
+		var a [16]byte
+		if !arrayBytes(v, a[:]) {
+			return dst, false
+		}
+		return quoteIf(dst, jsonOut, func(b []byte) []byte { return netip.AddrFrom16(a).AppendTo(b) }), true
+	case probe.DisplayMAC:
+		var a [6]byte
+		if !arrayBytes(v, a[:]) {
+			return dst, false
+		}
+		return quoteIf(dst, jsonOut, func(b []byte) []byte {
+			for i, c := range a {
+				if i > 0 {
+					b = append(b, ':')
+				}
+				b = append(b, hexDigits[c>>4], hexDigits[c&15])
+			}
+			return b
+		}), true
+	case probe.DisplayBE16, probe.DisplayBE32, probe.DisplayBE64,
+		probe.DisplayBE16Hex, probe.DisplayBE32Hex, probe.DisplayBE64Hex:
+		size := d.Size()
+		u, ok := intBits(v, size)
+		if !ok {
+			return dst, false
+		}
+		u = bits.ReverseBytes64(u) >> (64 - 8*size)
+		hex := d == probe.DisplayBE16Hex || d == probe.DisplayBE32Hex || d == probe.DisplayBE64Hex
+		if hex && !jsonOut {
+			return strconv.AppendUint(append(dst, '0', 'x'), u, 16), true
+		}
+		return strconv.AppendUint(dst, u, 10), true
+	}
+	return dst, false
+}
+
+func quoteIf(dst []byte, q bool, f func([]byte) []byte) []byte {
+	if q {
+		dst = append(dst, '"')
+	}
+	dst = f(dst)
+	if q {
+		dst = append(dst, '"')
+	}
+	return dst
+}
