@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/surftrace/surftrace/internal/ftrace"
 )
 
 // runDisasmFlags serves -F and -l.
@@ -27,30 +27,21 @@ func findTracefsQuiet() string {
 	return ""
 }
 
+// eventFields checks tracepoints against tracefs: the event must exist
+// and filters may name its fields.
 func eventFields(tracefs string) func(sys, ev string) ([]string, error) {
 	if tracefs == "" {
 		return nil
 	}
+	fs := ftrace.NewFS(tracefs)
 	return func(sys, ev string) ([]string, error) {
-		b, err := os.ReadFile(filepath.Join(tracefs, "events", sys, ev, "format"))
+		f, err := ftrace.ReadFormat(fs, sys, ev)
 		if err != nil {
 			return nil, fmt.Errorf("no tracepoint %s/%s", sys, ev)
 		}
 		var out []string
-		for _, l := range strings.Split(string(b), "\n") {
-			l = strings.TrimSpace(l)
-			if !strings.HasPrefix(l, "field:") {
-				continue
-			}
-			decl, _, _ := strings.Cut(l[6:], ";")
-			decl = strings.TrimSpace(decl)
-			if i := strings.IndexByte(decl, '['); i >= 0 {
-				decl = decl[:i]
-			}
-			f := strings.Fields(decl)
-			if len(f) > 0 {
-				out = append(out, f[len(f)-1])
-			}
+		for _, fl := range f.Fields {
+			out = append(out, fl.Name)
 		}
 		return out, nil
 	}

@@ -49,6 +49,9 @@ type BTF struct {
 	base    *BTF
 	ptrSize int
 	memo    map[uint32]*Type
+	// named caches TypeByName and Func answers: each miss is a scan.
+	named   map[string]*Type
+	funcs   map[string]*Func
 	release func()
 }
 
@@ -170,6 +173,8 @@ func parseBTF(name string, data []byte, base *BTF, ptrSize int) (*BTF, error) {
 		base:    base,
 		ptrSize: ptrSize,
 		memo:    map[uint32]*Type{},
+		named:   map[string]*Type{},
+		funcs:   map[string]*Func{},
 	}
 	if base != nil {
 		b.firstID = base.firstID + uint32(len(base.offsets))

@@ -45,7 +45,7 @@ func (b *BTF) typeByID(id uint32) (*Type, error) {
 		t = &c
 	case kindInt:
 		enc := bo.Uint32(aux)
-		t = &Type{Kind: Int, Name: name, Size: int(st), Signed: (enc>>24)&1 == 1, Char: name == "char"}
+		t = &Type{Kind: Int, Name: normalizeTypeName(name), Size: int(st), Signed: (enc>>24)&1 == 1, Char: name == "char"}
 	case kindFloat:
 		t = &Type{Kind: Float, Name: name, Size: int(st)}
 	case kindPtr:
@@ -163,6 +163,9 @@ func (b *BTF) typeByID(id uint32) (*Type, error) {
 
 // Func implements Source. It wraps ErrNotFound.
 func (b *BTF) Func(name string) (*Func, error) {
+	if f, ok := b.funcs[name]; ok {
+		return f, nil
+	}
 	ids := b.find(name, kindFunc)
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("function %s in %s: %w", name, b.Describe(), ErrNotFound)
@@ -174,13 +177,18 @@ func (b *BTF) Func(name string) (*Func, error) {
 	if t.Kind != FuncProto {
 		return nil, fmt.Errorf("function %s: %w", name, ErrNoPrototype)
 	}
-	return &Func{Name: name, Proto: t}, nil
+	f := &Func{Name: name, Proto: t}
+	b.funcs[name] = f
+	return f, nil
 }
 
 // TypeByName implements Source. It wraps ErrNotFound.
 func (b *BTF) TypeByName(name string) (*Type, error) {
 	name = normalizeTypeName(name)
 	if t, ok := builtinType(name, b.ptrSize); ok {
+		return t, nil
+	}
+	if t, ok := b.named[name]; ok {
 		return t, nil
 	}
 	var ids []uint32
@@ -206,6 +214,7 @@ func (b *BTF) TypeByName(name string) (*Type, error) {
 			return nil, err
 		}
 		if !t.IsComposite() || t.Size > 0 || len(ids) == 1 {
+			b.named[name] = t
 			return t, nil
 		}
 	}

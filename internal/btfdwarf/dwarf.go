@@ -246,7 +246,11 @@ func (d *DWARF) convert(t dwarf.Type) *Type {
 			m := Member{Name: f.Name, Type: d.convert(f.Type), BitOffset: int(f.ByteOffset) * 8}
 			if f.BitSize > 0 {
 				m.BitSize = int(f.BitSize)
-				if f.DataBitOffset != 0 || f.BitOffset == 0 {
+				// debug/dwarf reports an absent attribute as 0, so a
+				// DWARF 2-4 field ending at its unit's top bit
+				// (DW_AT_bit_offset 0) looks like DWARF 5's bit 0; only
+				// the older style carries DW_AT_byte_size.
+				if f.DataBitOffset != 0 || f.BitOffset == 0 && f.ByteSize == 0 {
 					m.BitOffset = int(f.DataBitOffset)
 				} else {
 					// DWARF 2 style: counted from the storage unit's MSB.

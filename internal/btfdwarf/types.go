@@ -106,7 +106,7 @@ func (t *Type) Elem() (*Type, error) {
 
 // NewPointer returns a pointer to elem of the given size.
 func NewPointer(elem *Type, size int) *Type {
-	return &Type{Kind: Pointer, Name: elem.String() + " *", Size: size, elem: elem}
+	return &Type{Kind: Pointer, Name: pointerTo(elem.String()), Size: size, elem: elem}
 }
 
 // NewArray returns an array of n elem (n 0: unknown length).
@@ -131,7 +131,7 @@ func (t *Type) String() string {
 		if err != nil {
 			return "void *"
 		}
-		return e.String() + " *"
+		return pointerTo(e.String())
 	case Array:
 		e, _ := t.Elem()
 		return fmt.Sprintf("%s[%d]", e, t.Len)
@@ -143,6 +143,14 @@ func (t *Type) String() string {
 		return "enum <anonymous>"
 	}
 	return t.Kind.String()
+}
+
+// pointerTo spells a pointer to a type as C does: "char *", "char **".
+func pointerTo(elem string) string {
+	if strings.HasSuffix(elem, "*") {
+		return elem + "*"
+	}
+	return elem + " *"
 }
 
 // Lookup finds member name, searching anonymous members as C does. It

@@ -60,7 +60,7 @@ func (c *compiler) arg(a *expr.Arg) (probe.Arg, error) {
 func (c *compiler) cast(a *expr.Arg, v *value) (*value, error) {
 	ct := a.Cast
 	pos := a.At(ct.Pos)
-	end := a.At(ct.EndPos) + 1
+	end := a.At(ct.EndPos) // participle's EndPos is just past the ')'
 	name := strings.Join(ct.Words, " ")
 	t, err := c.typeByName(name, pos, end-pos)
 	if err != nil {

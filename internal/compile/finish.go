@@ -205,13 +205,21 @@ func prefixOf(name string) string {
 
 // bytesFetch reads n raw bytes (ip6_, mac_) as an x8 array.
 func (c *compiler) bytesFetch(a *expr.Arg, v *value, n int) (string, string, error) {
+	ft := fmt.Sprintf("x8[%d]", n)
+	if v.typ != nil && v.typ.Kind == btfdwarf.Pointer {
+		// The bytes a pointer points at (mac_a=%0 on a const u8 *addr),
+		// never the pointer's own bytes.
+		if el, err := v.typ.Elem(); err == nil && el.Size > 1 && el.Size < n {
+			return "", "", c.errf(a.Base, len(a.Name), ErrType, "%s wants %d bytes, but %s points to %d", prefixOf(a.Name), n, v.what, el.Size)
+		}
+		return memExpr(v.add, v.expr()) + ":" + ft, ft, nil
+	}
 	if !v.inMemory() {
 		return "", "", c.errf(a.Base, len(a.Text), ErrType, "%s needs %d bytes in memory; %s is held in a register", prefixOf(a.Name), n, v.what)
 	}
 	if v.typ != nil && v.typ.Size > 0 && v.typ.Size < n {
 		return "", "", c.errf(a.Base, len(a.Name), ErrType, "%s wants %d bytes, but %s is %d bytes", prefixOf(a.Name), n, v.what, v.typ.Size)
 	}
-	ft := fmt.Sprintf("x8[%d]", n)
 	return v.expr() + ":" + ft, ft, nil
 }
 

@@ -60,7 +60,8 @@ type PacketCast struct {
 	Layer  string `parser:"@('l2'|'l3'|'l4')?"`
 }
 
-// TypeCast is `!(CTYPE)`: reinterpret the source as CTYPE.
+// TypeCast is `!(CTYPE)`: reinterpret the source as CTYPE. Participle
+// sets EndPos to the position just past the ')'.
 type TypeCast struct {
 	Pos    lexer.Position
 	Words  []string       `parser:"'!' '(' @Ident+"`

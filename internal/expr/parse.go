@@ -2,6 +2,7 @@ package expr
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -156,6 +157,12 @@ func parseArg(src string, w word) (*Arg, error) {
 		return nil, Errorf(src, w.pos, len(w.text), ErrSyntax, "an argument is NAME=VALUE").
 			WithHint("e.g. comm=%0->comm, dfd=X%0, ip_dst=@(struct iphdr *)l3%2->daddr")
 	}
+	if i, open := unbalanced(w.text); i >= 0 {
+		if open {
+			return nil, Errorf(src, w.pos+i, 1, ErrSyntax, "unbalanced parenthesis: this ( is never closed")
+		}
+		return nil, Errorf(src, w.pos+i, 1, ErrSyntax, "unbalanced parenthesis: ) without (")
+	}
 	a, err := argParser.ParseString("", w.text)
 	if err != nil {
 		return nil, participleError(src, w.pos, w.text, err)
@@ -180,7 +187,39 @@ func participleError(src string, base int, text string, err error) error {
 			n = j - off
 		}
 		msg := pe.Message()
+		if strings.HasPrefix(msg, "lexer: ") && off < len(text) {
+			// The lexer's own words ("invalid input text") say less
+			// than naming the character.
+			if c := text[off]; c == '"' || c == '\'' {
+				msg = "unterminated string"
+				n = len(text) - off
+			} else {
+				msg = fmt.Sprintf("unexpected character %q", c)
+				n = 1
+			}
+		}
 		return Errorf(src, base+off, n, ErrSyntax, "%s", msg)
 	}
 	return Errorf(src, base, len(text), ErrSyntax, "%v", err)
+}
+
+// unbalanced returns the position of the first parenthesis without a
+// partner in s and whether it is an opening one; -1 when all match.
+func unbalanced(s string) (int, bool) {
+	var open []int
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			open = append(open, i)
+		case ')':
+			if len(open) == 0 {
+				return i, false
+			}
+			open = open[:len(open)-1]
+		}
+	}
+	if len(open) > 0 {
+		return open[0], true
+	}
+	return -1, false
 }

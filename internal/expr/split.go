@@ -37,7 +37,9 @@ func splitFilter(src string) (head, filter string, fpos int) {
 }
 
 // splitWords splits the head on blanks outside parentheses, so that
-// "@(struct iphdr *)l3%0->saddr" stays one word.
+// "@(struct iphdr *)l3%0->saddr" stays one word. An unclosed parenthesis
+// runs to the end of the head, which still makes a word: the argument
+// parser then says what is wrong instead of the text vanishing.
 func splitWords(head string) []word {
 	var out []word
 	depth := 0
@@ -48,7 +50,7 @@ func splitWords(head string) []word {
 			c = head[i]
 		}
 		blank := c == ' ' || c == '\t' || c == '\n' || c == '\r'
-		if blank && depth == 0 {
+		if blank && (depth == 0 || i == len(head)) {
 			if start >= 0 {
 				out = append(out, word{head[start:i], start})
 				start = -1
