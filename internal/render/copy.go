@@ -62,8 +62,10 @@ func Copy(w io.Writer, src io.Reader, opts Options) error {
 		}
 		if !bulk && n > 0 {
 			if start == end {
-				if limit := opts.MaxEvents; limit > 0 && r.events >= limit {
-					return flushed(r) // its stack came in the same read
+				// The last event is complete once its stack block, a
+				// separate trace entry, has been read (with -s).
+				if limit := opts.MaxEvents; limit > 0 && r.events >= limit && (!opts.Stacks || r.stacked) {
+					return flushed(r)
 				}
 				r.Idle()
 			} else {

@@ -41,18 +41,21 @@ type Renderer struct {
 	opts   Options
 	lost   uint64
 	events uint64
-	err    error
-	out    []byte // text mode: the converted line
-	hdr    header // the line being rendered
-	tmp    header // scratch for lookahead, so hdr stays intact
-	args   []arg  // its arguments
-	text   span   // its payload when that is not NAME=VALUE
-	loc    span   // "(LOCATION" …
-	from   span   // … " <- FUNC)" of a return probe
-	tries  int    // schema split budget
-	join   []byte // an event line cut inside a string, waiting for the rest
-	joins  int    // lines in join
-	q      queue  // JSON mode: events waiting for their stack
+	// stacked says the last event has had its kernel stack block: with
+	// -s, -c N ends only then.
+	stacked bool
+	err     error
+	out     []byte // text mode: the converted line
+	hdr     header // the line being rendered
+	tmp     header // scratch for lookahead, so hdr stays intact
+	args    []arg  // its arguments
+	text    span   // its payload when that is not NAME=VALUE
+	loc     span   // "(LOCATION" …
+	from    span   // … " <- FUNC)" of a return probe
+	tries   int    // schema split budget
+	join    []byte // an event line cut inside a string, waiting for the rest
+	joins   int    // lines in join
+	q       queue  // JSON mode: events waiting for their stack
 
 	hasText, hasLoc, hasFrom bool
 }
@@ -160,6 +163,7 @@ func (r *Renderer) process(line []byte) {
 		return
 	}
 	if r.hdr.stack != noStack {
+		r.stacked = r.stacked || r.hdr.stack == kernelStack
 		if r.opts.JSON {
 			r.q.stackHead(r, line)
 		} else {
@@ -225,6 +229,7 @@ func (r *Renderer) startsEntry(line []byte) bool {
 
 func (r *Renderer) emitEvent(b []byte) {
 	r.events++
+	r.stacked = false
 	if r.opts.JSON {
 		r.q.event(r, b)
 		return

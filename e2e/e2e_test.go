@@ -1,0 +1,200 @@
+// Package e2e runs surftrace's kernel-side features for real: it boots the
+// stock test kernel under qemu with a busybox initramfs and runs the shell
+// scenarios of scenarios/ in one boot, each checked against its .want file
+// (see package expect) and for what it left in tracefs. `make e2e` runs
+// it; so does CI.
+//
+// Knobs (environment): E2E_RUN=a,b runs only those scenarios;
+// E2E_BZIMAGE=1 boots the compressed image instead of the extracted
+// vmlinux; SURFTRACE_KERNEL (an image) or SURFTRACE_KERNEL_DIR (a directory
+// with vmlinuz and modules/) picks another kernel; SURFTRACE_BIN a
+// prebuilt binary.
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/surftrace/surftrace/e2e/expect"
+	"github.com/surftrace/surftrace/e2e/vm"
+)
+
+// bootTimeout bounds one boot with every scenario: a hung guest fails the
+// run instead of hanging CI. It is far above the usual minute so that a
+// loaded machine (qemu emulates on a shared CPU) does not fail the suite.
+const bootTimeout = 5 * time.Minute
+
+// buildOnce builds surftrace once for the boots that run in parallel.
+var buildOnce = sync.OnceValues(func() (string, error) {
+	root, err := vm.RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	return vm.BuildSurftrace(context.Background(), root, filepath.Join(vm.CacheDir(root), "surftrace"))
+})
+
+func TestScenarios(t *testing.T) {
+	t.Parallel()
+	boot(t, vm.Options{
+		Only:    splitList(os.Getenv("E2E_RUN")),
+		BzImage: os.Getenv("E2E_BZIMAGE") == "1",
+	}, nil)
+}
+
+// TestKASLR boots the compressed image as it is, so the decompressor
+// randomizes the kernel's addresses (the extracted vmlinux runs where it
+// was linked), and runs the scenarios that handle addresses.
+func TestKASLR(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("E2E_RUN") != "" || os.Getenv("E2E_BZIMAGE") == "1" {
+		t.Skip("E2E_RUN or E2E_BZIMAGE set: TestScenarios covers what was asked")
+	}
+	text := vm.Script{Name: "kaslr", Body: []byte("sed -n 's/ T _text$//p' /proc/kallsyms\n")}
+	scripts, err := vm.LoadScripts(scenarioDir(t), "00-raw-kprobe", "07-drop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	boot(t, vm.Options{BzImage: true, Scripts: append([]vm.Script{text}, scripts...)}, map[string]func(*testing.T, *vm.Scenario){
+		"kaslr": func(t *testing.T, s *vm.Scenario) {
+			if len(s.Output) != 1 || s.Output[0] == "ffffffff81000000" {
+				t.Errorf("_text at %q: the kernel was not relocated, KASLR is off", s.Output)
+			}
+		},
+	})
+}
+
+// TestWantFiles checks, without a VM, that every scenario has a .want file
+// that parses.
+func TestWantFiles(t *testing.T) {
+	scripts, err := filepath.Glob(filepath.Join(scenarioDir(t), "*.sh"))
+	if err != nil || len(scripts) == 0 {
+		t.Fatalf("no scenarios: %v", err)
+	}
+	for _, s := range scripts {
+		if _, err := expect.Load(strings.TrimSuffix(s, ".sh") + ".want"); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// boot prepares and boots the VM and checks each script's result: with
+// its .want file, or with own[name] for scripts that have none.
+func boot(t *testing.T, o vm.Options, own map[string]func(*testing.T, *vm.Scenario)) {
+	if testing.Short() {
+		t.Skip("boots a VM; skipped with -short")
+	}
+	o.WorkDir, o.Logf = t.TempDir(), t.Logf
+	o.Build = func(context.Context, string) (string, error) { return buildOnce() }
+	env, err := vm.Prepare(context.Background(), o)
+	if vm.IsMissing(err) {
+		t.Skipf("cannot boot the test VM here: %v (scripts/deps.sh installs what is missing)", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env.BuildErr != nil {
+		// The scenarios that run surftrace fail below; say why once.
+		t.Errorf("%v", env.BuildErr)
+	}
+	run, err := vm.Boot(context.Background(), env.Machine(bootTimeout))
+	rep := vm.ParseResults(run.Output)
+	t.Logf("boot: %s, %v to /init (guest uptime %.2fs), %v in all, kernel %s",
+		env.ImageKind(), run.ToInit.Round(10*time.Millisecond), rep.BootUp, run.Wall.Round(10*time.Millisecond), rep.Release)
+	failed := err != nil || !rep.Done
+	if err != nil {
+		t.Errorf("%v", err)
+	}
+	for _, w := range rep.Warnings {
+		t.Errorf("guest: %s", w)
+	}
+	if !rep.Booted {
+		t.Fatalf("the guest never reached /init; console:\n%s", tail(env.ConsoleLog, 60))
+	}
+	for _, s := range env.Scripts {
+		t.Run(s.Name, func(t *testing.T) {
+			if sc := rep.Scenario(s.Name); sc != nil && sc.Seconds > 0 {
+				t.Logf("ran %.1fs", sc.Seconds)
+			}
+			if !checkScenario(t, rep.Scenario(s.Name), own[s.Name]) {
+				failed = true
+			}
+		})
+	}
+	if failed {
+		if len(rep.Dmesg) > 0 {
+			t.Logf("guest kernel log (last lines):\n%s", strings.Join(lastN(rep.Dmesg, 40), "\n"))
+		} else {
+			t.Logf("kernel console (last lines of %s):\n%s", env.ConsoleLog, tail(env.ConsoleLog, 40))
+		}
+	}
+}
+
+// checkScenario reports the scenario's verdict: its output against its
+// .want file (or the check given), its end, and what it left in tracefs.
+func checkScenario(t *testing.T, s *vm.Scenario, check func(*testing.T, *vm.Scenario)) bool {
+	t.Helper()
+	if s == nil {
+		t.Error("never started: an earlier scenario hung the guest or the VM timed out")
+		return false
+	}
+	if !s.Ended {
+		t.Errorf("cut short (the VM stopped); output so far:\n%s", strings.Join(s.Output, "\n"))
+		return false
+	}
+	if s.RC != 0 {
+		t.Errorf("script exit status %d (124/143: the guest's timeout killed it); output:\n%s", s.RC, strings.Join(s.Output, "\n"))
+	}
+	if check != nil {
+		check(t, s)
+	} else if want, err := expect.Load(filepath.Join(scenarioDir(t), s.Name+".want")); err != nil {
+		t.Error(err)
+	} else if res := want.Match(s.Output); !res.OK() {
+		t.Errorf("output does not match:\n%s", res.Report(want.File, s.Output))
+	}
+	if !s.Stated {
+		t.Error("no tracefs state reported after the scenario")
+	}
+	if len(s.Leftovers) > 0 {
+		t.Errorf("left behind in tracefs:\n  %s", strings.Join(s.Leftovers, "\n  "))
+	}
+	return !t.Failed()
+}
+
+func scenarioDir(t *testing.T) string {
+	root, err := vm.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(root, "e2e", "scenarios")
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// tail returns the last n lines of a file, for failure reports.
+func tail(path string, n int) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "(" + err.Error() + ")"
+	}
+	return strings.Join(lastN(strings.Split(strings.TrimRight(string(data), "\n"), "\n"), n), "\n")
+}
+
+func lastN(lines []string, n int) []string {
+	if len(lines) > n {
+		return lines[len(lines)-n:]
+	}
+	return lines
+}
