@@ -15,6 +15,8 @@ dpkg -s netcat-openbsd >/dev/null 2>&1 || need+=(netcat-openbsd)
 command -v file >/dev/null || need+=(file)
 [ -x /usr/bin/time ] || need+=(time)
 command -v strace >/dev/null || need+=(strace)
+command -v zsh >/dev/null || need+=(zsh)
+command -v fish >/dev/null || need+=(fish)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "deps: missing ${need[*]}; run as root or install them" >&2

@@ -9,7 +9,7 @@ import (
 	"github.com/surftrace/surftrace/internal/ftrace"
 )
 
-// runDisasmFlags serves -F and -l.
+// runDisasmFlags serves -F and -l (internal/disasm).
 func runDisasmFlags(cmd *cobra.Command, cfg *config) error {
 	opts := DisasmOptions{Vmlinux: cfg.vmlinux, Kallsyms: cfg.kallsyms}
 	if cfg.fn != "" {
@@ -18,6 +18,8 @@ func runDisasmFlags(cmd *cobra.Command, cfg *config) error {
 	return runLine(cmd.OutOrStdout(), cfg.line, opts)
 }
 
+// findTracefsQuiet finds a mounted tracefs without mounting one: -S
+// touches nothing.
 func findTracefsQuiet() string {
 	for _, d := range []string{"/sys/kernel/tracing", "/sys/kernel/debug/tracing"} {
 		if _, err := os.Stat(filepath.Join(d, "events")); err == nil {
@@ -47,6 +49,8 @@ func eventFields(tracefs string) func(sys, ev string) ([]string, error) {
 	}
 }
 
+// savedEvents checks tracepoints against another kernel's saved
+// available_events (beside --kallsyms); their fields are unknown.
 func savedEvents(path string) func(sys, ev string) ([]string, error) {
 	names, err := loadNames(path)
 	if err != nil {

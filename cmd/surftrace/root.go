@@ -85,6 +85,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see surftrace --help)", errUsage, err)
 	})
+	cmd.ValidArgsFunction = completeExpr
 	for _, sub := range subcommands() {
 		cmd.AddCommand(sub)
 	}
@@ -94,7 +95,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 }
 
 // subcommandList holds the subcommands; none inherits the root's flags.
-var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd}
+var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, newCompletionCmd, newCompleteLineCmd}
 
 func subcommands() []*cobra.Command {
 	var out []*cobra.Command

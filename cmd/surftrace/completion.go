@@ -1,0 +1,209 @@
+package main
+
+import (
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/discover"
+	"github.com/surftrace/surftrace/internal/uobj"
+)
+
+// Shells call `surftrace __complete ARGS… WORD` on every TAB (cobra's
+// completion scripts: `surftrace completion bash|zsh|fish`). The root's
+// --btf, --kallsyms, -v and -a given on the command line are honoured;
+// without them these variables name the kernel to complete against, the
+// way to complete for a saved kernel (and what the tests use):
+const (
+	envBTF      = "SURFTRACE_BTF"      // kernel types: a BTF file, raw or gzip
+	envKallsyms = "SURFTRACE_KALLSYMS" // kallsyms of a saved kernel, its lists beside it
+)
+
+// completionInputs takes the kernel the command line (or the
+// environment) names.
+func completionInputs(cmd *cobra.Command) *kernelInputs {
+	k := &kernelInputs{
+		btf:      flagOrEnv(cmd, "btf", envBTF),
+		kallsyms: flagOrEnv(cmd, "kallsyms", envKallsyms),
+		vmlinux:  flagOrEnv(cmd, "vmlinux", ""),
+		arch:     flagOrEnv(cmd, "arch", ""),
+	}
+	return k
+}
+
+func flagOrEnv(cmd *cobra.Command, flag, env string) string {
+	if fl := cmd.Flags().Lookup(flag); fl != nil && fl.Changed {
+		return fl.Value.String()
+	}
+	if env != "" {
+		return os.Getenv(env)
+	}
+	return ""
+}
+
+// newCompleter wires the completer to the kernel inputs; each input is
+// loaded only when a word needs it.
+func newCompleter(k *kernelInputs) *discover.Completer {
+	c := &discover.Completer{
+		KernelFuncs: func() ([]discover.Symbol, error) {
+			syms, _, err := k.Funcs()
+			return syms, err
+		},
+		Types: k.Types,
+		Events: func() ([]string, error) {
+			names, _, err := k.Events()
+			return names, err
+		},
+		EventFields: func(sys, ev string) ([]string, error) {
+			_, format, err := k.Events()
+			if err != nil || format == nil {
+				return nil, err
+			}
+			f, err := format(sys, ev)
+			if err != nil {
+				return nil, err
+			}
+			var out []string
+			for _, fl := range f.Fields {
+				if !fl.Common {
+					out = append(out, fl.Name)
+				}
+			}
+			return out, nil
+		},
+		UserObject: userObjectFuncs,
+	}
+	if a, err := k.archSpec(); err == nil {
+		c.Arch = a
+	}
+	return c
+}
+
+// userObjectFuncs opens OBJ for completion: its function names and
+// DWARF.
+func userObjectFuncs(obj string) ([]string, btfdwarf.Source, error) {
+	o, err := uobj.Open(obj)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer o.Close()
+	var names []string
+	for _, f := range o.Funcs() {
+		if !f.IFUNC {
+			names = append(names, f.Name)
+		}
+	}
+	src, _, _ := userTypes(o)
+	return names, src, nil
+}
+
+// completeExpr is the root command's ValidArgsFunction: it completes the
+// expression word being typed (probe types, function names, %N->
+// members from the prototype, struct names in casts, members after a
+// cast, events after "e ", filter fields after " f:"). Each candidate is
+// the whole word, and the shell must add no space: the expression goes
+// on inside the same word.
+func completeExpr(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	word := unquotePartial(toComplete)
+	if strings.HasPrefix(word, "-") {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	cands := newCompleter(completionInputs(cmd)).Complete(word)
+	if len(cands) == 0 {
+		// Nothing of ours (a subcommand's name, say): let the shell add
+		// its space after cobra's candidates.
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return formatCandidates(cands), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+}
+
+// unquotePartial drops the opening quote of a word still being typed:
+// fish hands the word over as typed ('p tcp_sendm), and the completion
+// is of what is inside the quote.
+func unquotePartial(w string) string {
+	if len(w) > 0 && (w[0] == '\'' || w[0] == '"') && strings.Count(w, w[:1])%2 == 1 {
+		return w[1:]
+	}
+	return w
+}
+
+// formatCandidates spells candidates as cobra takes them: "word\tdescription".
+func formatCandidates(cs []discover.Candidate) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Word
+		if c.Desc != "" {
+			out[i] += "\t" + c.Desc
+		}
+	}
+	return out
+}
+
+// completeListPattern completes `list PATTERN`: function names, event
+// names with -e.
+func completeListPattern(f *listFlags) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 || f.object != "" {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var names []string
+		seen := map[string]bool{}
+		add := func(n string) {
+			if strings.HasPrefix(n, toComplete) && !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+		if f.events {
+			evs, _, err := f.Events()
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveError
+			}
+			for _, e := range evs {
+				add(e)
+			}
+		} else {
+			syms, _, err := f.Funcs()
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveError
+			}
+			for _, s := range syms {
+				add(s.Name)
+			}
+		}
+		sort.Strings(names)
+		return names, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeStructArgs completes `struct NAME`: struct, union and typedef
+// names, bare as the command takes them.
+func completeStructArgs(f *structFlags) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		src, err := f.structTypes()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		b, ok := src.(*btfdwarf.BTF)
+		if !ok {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		seen := map[string]bool{}
+		var out []string
+		for _, n := range b.TypeNames(func(n string) bool { return !strings.HasPrefix(n, "enum ") }) {
+			bare := strings.TrimPrefix(strings.TrimPrefix(n, "struct "), "union ")
+			if strings.HasPrefix(bare, toComplete) && !seen[bare] {
+				seen[bare] = true
+				out = append(out, bare)
+			}
+		}
+		sort.Strings(out)
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}

@@ -1,0 +1,322 @@
+package discover
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/surftrace/surftrace/internal/btfdwarf"
+)
+
+// exprCtx is what an expression says before the word being completed.
+type exprCtx struct {
+	c      *Completer
+	kind   string   // "p", "r", "e", "P", "R"
+	symbol string   // the probe point as written
+	args   []string // complete NAME=VALUE words before the last one
+
+	fnDone bool
+	fn     *btfdwarf.Func
+	types  btfdwarf.Source
+}
+
+// proto finds the probed function's prototype (nil when unknown: a
+// clone, an offset inside the function, no types).
+func (x *exprCtx) proto() *btfdwarf.Func {
+	if x.fnDone {
+		return x.fn
+	}
+	x.fnDone = true
+	switch x.kind {
+	case "p", "r":
+		if strings.ContainsAny(x.symbol, "+:") || x.c.Types == nil {
+			return nil
+		}
+		if x.types = x.c.types(); x.types != nil {
+			x.fn, _ = x.types.Func(x.symbol)
+		}
+	case "P", "R":
+		obj, fn, ok := strings.Cut(x.symbol, ":")
+		if !ok || strings.Contains(fn, "+") || x.c.UserObject == nil {
+			return nil
+		}
+		if _, t, err := x.c.UserObject(obj); err == nil && t != nil {
+			x.types = t
+			x.fn, _ = t.Func(fn)
+		}
+	}
+	return x.fn
+}
+
+// typeSource is the types casts resolve in: the object's for user
+// probes, the kernel's otherwise.
+func (x *exprCtx) typeSource() btfdwarf.Source {
+	x.proto()
+	if x.types != nil {
+		return x.types
+	}
+	if x.kind == "P" || x.kind == "R" {
+		return nil
+	}
+	x.types = x.c.types()
+	return x.types
+}
+
+func (x *exprCtx) isReturn() bool { return x.kind == "r" || x.kind == "R" }
+
+// arg completes one NAME=VALUE word, or offers whole arguments named
+// after the prototype's parameters and the filter.
+func (x *exprCtx) arg(tok string) []Candidate {
+	if x.kind == "e" {
+		return filterPrefix([]Candidate{{"f:", "filter on the event's fields"}}, tok)
+	}
+	name, val, ok := strings.Cut(tok, "=")
+	if !ok {
+		return filterPrefix(x.wholeArgs(), tok)
+	}
+	return prepend(name+"=", x.value(val))
+}
+
+// wholeArgs suggests NAME=%N for each parameter, $retval, $comm and f:.
+func (x *exprCtx) wholeArgs() []Candidate {
+	var out []Candidate
+	if f := x.proto(); f != nil && !x.isReturn() {
+		for i, p := range f.Proto.Params {
+			n := p.Name
+			if n == "" {
+				n = "arg" + strconv.Itoa(i)
+			}
+			out = append(out, Candidate{n + "=%" + strconv.Itoa(i), Decl(p.Type, p.Name)})
+		}
+	}
+	if x.isReturn() {
+		out = append(out, Candidate{"ret=$retval", "the return value"})
+	}
+	out = append(out, Candidate{"comm=$comm", "the current task's name"}, Candidate{"f:", "a filter on the arguments"})
+	return out
+}
+
+// value completes what follows NAME=: [FMT] [CAST] SOURCE {ACCESS}.
+func (x *exprCtx) value(v string) []Candidate {
+	fmtc := ""
+	if len(v) > 0 && strings.IndexByte("SUX", v[0]) >= 0 && (len(v) == 1 || strings.IndexByte("%$@!", v[1]) >= 0) {
+		fmtc, v = v[:1], v[1:]
+	}
+	var out []Candidate
+	switch {
+	case strings.HasPrefix(v, "!("):
+		out = x.afterCast(v)
+	case strings.HasPrefix(v, "@("):
+		out = x.afterPacket(v)
+	default:
+		out = x.source(v, nil, false)
+	}
+	return prepend(fmtc, out)
+}
+
+// sources are the values an argument may start with.
+func (x *exprCtx) sources() []Candidate {
+	var out []Candidate
+	if f := x.proto(); f != nil {
+		for i, p := range f.Proto.Params {
+			out = append(out, Candidate{"%" + strconv.Itoa(i), Decl(p.Type, p.Name)})
+		}
+	} else if x.kind == "p" || x.kind == "P" {
+		out = append(out, Candidate{"%0", "first argument (no prototype: u64)"})
+	}
+	if x.isReturn() {
+		ret := "the return value"
+		if f := x.proto(); f != nil {
+			ret = Decl(f.Proto.Ret, "")
+		}
+		out = append(out, Candidate{"$retval", ret})
+	}
+	out = append(out,
+		Candidate{"$comm", "the current task's name"},
+		Candidate{"!(", "cast: !(struct sock *)%0->…"},
+		Candidate{"@(struct ", "packet header of an skb: @(struct iphdr *)l3%0->saddr"},
+	)
+	return out
+}
+
+// source completes SOURCE {ACCESS} given the type a cast imposes (nil:
+// the source's own type); packet marks a packet cast, whose header gets
+// the pseudo-members after it.
+func (x *exprCtx) source(v string, cast *btfdwarf.Type, packet bool) []Candidate {
+	n := sourceLen(v)
+	if n == len(v) {
+		cs := filterPrefix(x.sources(), v)
+		if cast != nil {
+			cs = filterPrefix(x.regSources(), v)
+		}
+		if len(cs) == 1 && cs[0].Word == v {
+			// A complete source: go on to its members.
+			return x.access(v, "", x.sourceType(v, cast), packet)
+		}
+		return cs
+	}
+	return x.access(v[:n], v[n:], x.sourceType(v[:n], cast), packet)
+}
+
+// regSources are the sources worth a cast: arguments, registers' usual
+// holders and the return value.
+func (x *exprCtx) regSources() []Candidate {
+	var out []Candidate
+	for i := range x.c.Arch.KernelArgs {
+		out = append(out, Candidate{"%" + strconv.Itoa(i), "argument " + strconv.Itoa(i)})
+	}
+	if x.isReturn() {
+		out = append(out, Candidate{"$retval", "the return value"})
+	}
+	return out
+}
+
+// sourceLen is the length of the source at the start of v: %N, %reg,
+// $var, @sym or @0xaddr.
+func sourceLen(v string) int {
+	if v == "" || strings.IndexByte("%$@", v[0]) < 0 {
+		return len(v)
+	}
+	i := 1
+	for i < len(v) && isIdent(v[i]) {
+		i++
+	}
+	return i
+}
+
+// sourceType is the C type of a complete source, or nil.
+func (x *exprCtx) sourceType(src string, cast *btfdwarf.Type) *btfdwarf.Type {
+	if cast != nil {
+		return cast
+	}
+	f := x.proto()
+	if f == nil {
+		return nil
+	}
+	if src == "$retval" && x.isReturn() {
+		return f.Proto.Ret
+	}
+	if len(src) > 1 && src[0] == '%' {
+		if i, err := strconv.Atoi(src[1:]); err == nil && i < len(f.Proto.Params) {
+			return f.Proto.Params[i].Type
+		}
+	}
+	return nil
+}
+
+// afterCast completes "!(TYPE)SOURCE…": the type while the parenthesis
+// is open, then the source with that type.
+func (x *exprCtx) afterCast(v string) []Candidate {
+	end := strings.IndexByte(v, ')')
+	if end < 0 {
+		return prepend("!(", x.castType(v[2:]))
+	}
+	t := x.parseCast(v[2:end])
+	return prepend(v[:end+1], x.source(v[end+1:], t, false))
+}
+
+// parseCast resolves "struct sock *" (stars included) or nil.
+func (x *exprCtx) parseCast(s string) *btfdwarf.Type {
+	stars := strings.Count(s, "*")
+	name := strings.TrimSpace(strings.ReplaceAll(s, "*", ""))
+	src := x.typeSource()
+	var t *btfdwarf.Type
+	if src != nil {
+		t, _ = src.TypeByName(name)
+	} else {
+		t, _ = btfdwarf.BuiltinType(name, x.c.Arch.PtrSize)
+	}
+	if t == nil {
+		return nil
+	}
+	for range stars {
+		t = btfdwarf.NewPointer(t, x.c.Arch.PtrSize)
+	}
+	return t
+}
+
+// castType completes the type inside "!(": keywords and base types,
+// then struct and union names, each closed as a pointer cast.
+func (x *exprCtx) castType(partial string) []Candidate {
+	kw, rest, ok := strings.Cut(partial, " ")
+	if !ok || kw != "struct" && kw != "union" && kw != "enum" {
+		var out []Candidate
+		for _, k := range []string{"struct ", "union "} {
+			out = append(out, Candidate{Word: k})
+		}
+		for _, b := range []string{"char *)", "u8)", "u16)", "u32)", "u64)", "s8)", "s16)", "s32)", "s64)"} {
+			out = append(out, Candidate{Word: b})
+		}
+		return filterPrefix(out, partial)
+	}
+	src := x.typeSource()
+	tn, ok := src.(interface {
+		TypeNames(func(string) bool) []string
+	})
+	if !ok {
+		return nil
+	}
+	want := kw + " " + strings.TrimSpace(rest)
+	names := tn.TypeNames(func(n string) bool { return strings.HasPrefix(n, want) })
+	sort.Strings(names)
+	out := make([]Candidate, 0, len(names))
+	for _, n := range names {
+		out = append(out, Candidate{Word: n + " *)"})
+	}
+	return out
+}
+
+// nethdrs are the headers a packet cast takes (SPEC §2).
+var nethdrs = []string{"ethhdr", "iphdr", "icmphdr", "tcphdr", "udphdr"}
+
+// pseudo are the members a packet header has besides its own.
+var pseudo = []Candidate{
+	{"cdata[", "u8 after the header"}, {"sdata[", "u16 after the header"},
+	{"ldata[", "u32 after the header"}, {"qdata[", "u64 after the header"},
+	{"Sdata[", "string after the header"},
+}
+
+// afterPacket completes "@(struct H *)LAYER SOURCE…".
+func (x *exprCtx) afterPacket(v string) []Candidate {
+	end := strings.IndexByte(v, ')')
+	if end < 0 {
+		var out []Candidate
+		for _, h := range nethdrs {
+			out = append(out, Candidate{Word: "@(struct " + h + " *)"})
+		}
+		return filterPrefix(out, v)
+	}
+	head, rest := v[:end+1], v[end+1:]
+	hdr := strings.TrimSpace(strings.ReplaceAll(strings.TrimPrefix(strings.TrimSpace(v[2:end]), "struct"), "*", ""))
+	if rest == "" || rest == "l" {
+		return prepend(head, filterPrefix([]Candidate{{"l2", "from the Ethernet header"}, {"l3", "from the IP header (default)"}, {"l4", "from the transport header"}, {"%", "the struct sk_buff * argument"}}, rest))
+	}
+	if len(rest) >= 2 && rest[0] == 'l' && strings.IndexByte("234", rest[1]) >= 0 {
+		head, rest = head+rest[:2], rest[2:]
+	}
+	var t *btfdwarf.Type
+	if src := x.typeSource(); src != nil {
+		if h, err := src.TypeByName("struct " + hdr); err == nil {
+			t = btfdwarf.NewPointer(h, x.c.Arch.PtrSize)
+		}
+	}
+	n := sourceLen(rest)
+	if n == len(rest) {
+		// The skb argument: the parameters that are one.
+		var out []Candidate
+		for _, s := range x.sources() {
+			if strings.HasPrefix(s.Word, "%") && strings.Contains(s.Desc, "struct sk_buff *") {
+				out = append(out, s)
+			}
+		}
+		if len(out) == 0 {
+			out = filterPrefix(x.regSources(), "%")
+		}
+		out = filterPrefix(out, rest)
+		if len(out) == 1 && out[0].Word == rest && t != nil {
+			return prepend(head, x.access(rest, "", t, true))
+		}
+		return prepend(head, out)
+	}
+	return prepend(head, x.access(rest[:n], rest[n:], t, true))
+}

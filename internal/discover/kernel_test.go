@@ -1,0 +1,107 @@
+package discover
+
+import (
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/surftrace/surftrace/internal/btfdwarf"
+)
+
+const testKernelName = "debian-6.1.0-56-amd64"
+
+// kernelDir finds the bundled test kernel by walking up to a
+// shared/kernels/NAME ($SURFTRACE_KERNELS overrides).
+var kernelDir = sync.OnceValue(func() string {
+	if d := os.Getenv("SURFTRACE_KERNELS"); d != "" {
+		return filepath.Join(d, testKernelName)
+	}
+	wd, _ := os.Getwd()
+	for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
+		k := filepath.Join(d, "shared", "kernels", testKernelName)
+		if _, err := os.Stat(filepath.Join(k, "vmlinux.btf.gz")); err == nil {
+			return k
+		}
+	}
+	return ""
+})
+
+func needKernel(tb testing.TB) string {
+	tb.Helper()
+	if kernelDir() == "" {
+		tb.Skipf("test kernel %s not found (../shared/kernels from the repository root, or $SURFTRACE_KERNELS)", testKernelName)
+	}
+	return kernelDir()
+}
+
+var bundledBTF = sync.OnceValues(func() (*btfdwarf.BTF, error) {
+	return btfdwarf.LoadBTF(filepath.Join(kernelDir(), "vmlinux.btf.gz"), 8)
+})
+
+var bundledFuncs = sync.OnceValues(func() ([]Symbol, error) {
+	r, closeFn, err := openGz(filepath.Join(kernelDir(), "available_filter_functions.gz"))
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	return ReadFilterFunctions(r)
+})
+
+var bundledEvents = sync.OnceValues(func() ([]string, error) {
+	r, closeFn, err := openGz(filepath.Join(kernelDir(), "available_events.gz"))
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	return ReadEventNames(r)
+})
+
+func openGz(path string) (io.Reader, func(), error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return zr, func() { f.Close() }, nil
+}
+
+// kernel returns the bundled kernel's BTF and function list.
+func kernel(tb testing.TB) (*btfdwarf.BTF, []Symbol) {
+	tb.Helper()
+	needKernel(tb)
+	b, err := bundledBTF()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	syms, err := bundledFuncs()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b, syms
+}
+
+// gunzipTo unpacks a gzip file, for tools (pahole) and for loading BTF
+// as the kernel exposes it (raw).
+func gunzipTo(tb testing.TB, from, to string) {
+	tb.Helper()
+	r, closeFn, err := openGz(from)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer closeFn()
+	f, err := os.Create(to)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := io.Copy(f, r); err != nil {
+		tb.Fatal(err)
+	}
+}
