@@ -112,7 +112,7 @@ func readBlob(path string) ([]byte, func(), error) {
 	var data []byte
 	release := func() {}
 	if st, err := f.Stat(); err == nil && st.Size() > 0 {
-		if m, err := unix.Mmap(int(f.Fd()), 0, int(st.Size()), unix.PROT_READ, unix.MAP_PRIVATE); err == nil {
+		if m, err := unix.Mmap(int(f.Fd()), 0, int(st.Size()), unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_POPULATE); err == nil {
 			data = m
 			release = func() { _ = unix.Munmap(m) }
 		} else {
