@@ -28,10 +28,10 @@ type errorCase struct {
 // errorCases has one case per kind of bad input (issue 9, acceptance 5).
 var errorCases = []errorCase{
 	{name: "unknown function", src: "p ip_outptu a=%0",
-		msg: []string{`no kernel function "ip_outptu"`}, hint: []string{"did you mean:", "ip_output"},
+		msg: []string{`no kernel function "ip_outptu"`}, hint: []string{"did you mean", "ip_output"},
 		at: "ip_outptu", sentinel: ErrUnknownFunction},
 	{name: "unknown member", src: "p wake_up_new_task c=%0->comn",
-		msg: []string{"struct task_struct has no member \"comn\""}, hint: []string{"did you mean:", "comm"},
+		msg: []string{"struct task_struct has no member \"comn\""}, hint: []string{"did you mean", "comm"},
 		at: "comn", sentinel: ErrUnknownMember},
 	{name: "unknown member of a packet header", src: "p ip_output d=@(struct iphdr *)l3%2->dadr",
 		msg: []string{`struct iphdr has no member "dadr"`}, hint: []string{"daddr"},

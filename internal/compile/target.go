@@ -9,6 +9,7 @@ import (
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/ksyms"
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // target resolves the probe point and, where one can be trusted, the
@@ -111,7 +112,7 @@ func (c *compiler) cloneAlternatives(base string) string {
 		if n == base || strings.Contains(n, ".") || !strings.HasPrefix(strings.TrimLeft(n, "_"), strings.TrimLeft(prefix, "_")) {
 			continue
 		}
-		if d := levenshtein(base, n); d <= 6 {
+		if d := suggest.Distance(base, n); d <= 6 {
 			cs = append(cs, cand{n, d})
 		}
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/ksyms"
-	"github.com/surftrace/surftrace/internal/uobj"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // Live kernel files.
@@ -267,7 +267,7 @@ func (k *Kernel) lookup(name string) (ksyms.Symbol, []string, error) {
 		var names []string
 		k.syms.Names(func(s ksyms.Symbol) { names = append(names, s.Name) })
 		hint := ""
-		if near := uobj.Closest(name, names, 3); len(near) > 0 {
+		if near := suggest.Typos(name, names, 3); len(near) > 0 {
 			hint = "; did you mean " + strings.Join(near, ", ") + "?"
 		}
 		return ksyms.Symbol{}, nil, fmt.Errorf("kernel function %s: %w%s", name, ErrNotFound, hint)

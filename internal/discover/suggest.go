@@ -2,44 +2,13 @@ package discover
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
-	"github.com/surftrace/surftrace/internal/uobj"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
-// Closest returns up to n of names nearest to name: names holding it (or
-// held by it) first, shortest first, then those within a typo's edit
-// distance. It is the "did you mean" of every discovery error.
-func Closest(name string, names []string, n int) []string {
-	var sub []string
-	seen := map[string]bool{name: true}
-	for _, c := range names {
-		if !seen[c] && len(name) >= 3 && strings.Contains(c, name) {
-			seen[c] = true
-			sub = append(sub, c)
-		}
-	}
-	sort.Slice(sub, func(i, j int) bool {
-		if len(sub[i]) != len(sub[j]) {
-			return len(sub[i]) < len(sub[j])
-		}
-		return sub[i] < sub[j]
-	})
-	if len(sub) > n {
-		sub = sub[:n]
-	}
-	for _, c := range uobj.Closest(name, names, n) {
-		if len(sub) == n {
-			break
-		}
-		if !seen[c] {
-			seen[c] = true
-			sub = append(sub, c)
-		}
-	}
-	return sub
-}
+// Closest is the ranking every discovery error uses (internal/suggest).
+func Closest(name string, names []string, n int) []string { return suggest.Closest(name, names, n) }
 
 // didYouMean formats suggestions as a sentence tail: "; did you mean a, b?".
 func didYouMean(c []string) string {

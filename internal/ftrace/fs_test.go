@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 func TestTracefsMounts(t *testing.T) {
@@ -49,8 +51,8 @@ func TestClosest(t *testing.T) {
 		{"block/block_rq_issue", nil},
 	}
 	for _, tt := range tests {
-		if got := closest(tt.name, all, 3); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("closest(%q) = %q, want %q", tt.name, got, tt.want)
+		if got := suggest.Typos(tt.name, all, 3); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Typos(%q) = %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // Options configures a Session.
@@ -274,7 +275,7 @@ func (s *Session) kernelError(op, path, cmd string, err error, logPath string, b
 func (s *Session) noEvent(key string) error {
 	all, err := s.fs.Events()
 	if err == nil {
-		if near := closest(key, all, 3); len(near) > 0 {
+		if near := suggest.Typos(key, all, 3); len(near) > 0 {
 			return fmt.Errorf("%w: %s (did you mean %s?)", ErrNoEvent, key, strings.Join(near, ", "))
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 func TestOpenFixture(t *testing.T) {
@@ -180,11 +182,11 @@ func TestClosest(t *testing.T) {
 		{"raed", "read,readv"},
 		{"xyzzy_quux", ""},
 	} {
-		if got := strings.Join(Closest(tc.name, names, 3), ","); got != tc.want {
+		if got := strings.Join(suggest.Typos(tc.name, names, 3), ","); got != tc.want {
 			t.Errorf("Closest(%q) = %q, want %q", tc.name, got, tc.want)
 		}
 	}
-	if d := levenshtein("kitten", "sitting"); d != 3 {
+	if d := suggest.Distance("kitten", "sitting"); d != 3 {
 		t.Errorf("levenshtein = %d", d)
 	}
 }
