@@ -17,6 +17,7 @@ command -v file >/dev/null || need+=(file)
 command -v strace >/dev/null || need+=(strace)
 command -v zsh >/dev/null || need+=(zsh)
 command -v fish >/dev/null || need+=(fish)
+command -v chromium >/dev/null || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "deps: missing ${need[*]}; run as root or install them" >&2
