@@ -55,7 +55,7 @@ func (w *Writer) Append(path, line, undo string) error {
 		return err
 	}
 	if undo != "" {
-		w.push(shellWrite(undo, path, true), func() error { return w.writeFile(path, undo, true) })
+		w.push(writeForm(undo, path, true), func() error { return w.writeFile(path, undo, true) })
 	}
 	return nil
 }
@@ -64,7 +64,7 @@ func (w *Writer) Append(path, line, undo string) error {
 // a file a failed write may still have changed (a filter the kernel
 // refused holds the error text and must be cleared).
 func (w *Writer) Defer(path, value string) {
-	w.push(shellWrite(value, path, false), func() error { return w.writeFile(path, value, false) })
+	w.push(writeForm(value, path, false), func() error { return w.writeFile(path, value, false) })
 }
 
 // Mkdir creates the directory (a trace instance); Close removes it.
@@ -87,9 +87,18 @@ func (w *Writer) Rmdir(path string) error {
 // Close runs the undo steps in reverse order. It keeps going past a step
 // that fails and returns all failures joined; a second Close does nothing.
 func (w *Writer) Close() error {
+	return w.Rollback(0)
+}
+
+// Rollback runs now, newest first, the undo steps pushed since Pending
+// returned mark, and forgets them; older steps stay for Close. It is for a
+// change that turned out unneeded part way (an instance made only to see
+// what it offers). Like Close it keeps going past a failing step.
+func (w *Writer) Rollback(mark int) error {
 	w.mu.Lock()
-	steps := w.undo
-	w.undo = nil
+	mark = max(0, min(mark, len(w.undo)))
+	steps := w.undo[mark:]
+	w.undo = w.undo[:mark:mark] // a later push must not overwrite steps
 	w.mu.Unlock()
 	var errs []error
 	for i := len(steps) - 1; i >= 0; i-- {
@@ -120,7 +129,7 @@ func (w *Writer) push(cmd string, run func() error) {
 }
 
 func (w *Writer) write(path, value string, appendTo bool) error {
-	w.logf("%s", shellWrite(value, path, appendTo))
+	w.logf("%s", writeForm(value, path, appendTo))
 	return w.writeFile(path, value, appendTo)
 }
 
@@ -140,6 +149,19 @@ func (w *Writer) writeFile(path, value string, appendTo bool) error {
 		err = cerr
 	}
 	return err
+}
+
+// writeForm is the logged shell form of writing value to path. An empty
+// value reads as ftrace.rst writes it (`echo > trace`), without the empty
+// quoted word shellWrite would give it.
+func writeForm(value, path string, appendTo bool) string {
+	switch {
+	case value != "":
+		return shellWrite(value, path, appendTo)
+	case appendTo:
+		return "echo >> " + shQuote(path)
+	}
+	return "echo > " + shQuote(path)
 }
 
 func (w *Writer) rmdir(path string) error {

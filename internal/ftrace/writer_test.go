@@ -141,3 +141,67 @@ func TestWriterDefer(t *testing.T) {
 		t.Errorf("log = %q", log.String())
 	}
 }
+
+// Rollback undoes only what was pushed after the mark, now, and leaves the
+// older steps for Close.
+func TestWriterRollback(t *testing.T) {
+	fs := fakeTree(t, "tracing_on", "instances/")
+	var log strings.Builder
+	w := NewWriter(fs, &log)
+	on := fs.Path("tracing_on")
+	if err := w.Write(on, "1", "0"); err != nil {
+		t.Fatal(err)
+	}
+	mark := w.Pending()
+	inst := fs.Path("instances", "x")
+	if err := w.Mkdir(inst); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Rollback(mark); err != nil {
+		t.Fatal(err)
+	}
+	if exists(inst) {
+		t.Error("instance not removed by Rollback")
+	}
+	if w.Pending() != 1 {
+		t.Errorf("Pending = %d after Rollback, want 1", w.Pending())
+	}
+	if err := w.Rollback(5); err != nil || w.Pending() != 1 {
+		t.Errorf("Rollback past the end = %v, Pending %d: want a no-op", err, w.Pending())
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, on); got != "0\n" {
+		t.Errorf("tracing_on = %q, want it undone by Close", got)
+	}
+	want := "echo 1 > " + on + "\nmkdir " + inst + "\nrmdir " + inst + "\necho 0 > " + on + "\n"
+	if log.String() != want {
+		t.Errorf("log:\n%s\nwant:\n%s", log.String(), want)
+	}
+}
+
+// An empty value is logged as ftrace.rst writes it, and an empty Defer is
+// still a step: clearing a file is an undo like any other.
+func TestWriterEmptyValue(t *testing.T) {
+	fs := fakeTree(t, "trace", "set_graph_function", "events")
+	var log strings.Builder
+	w := NewWriter(fs, &log)
+	if err := w.Write(fs.Path("trace"), "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Append(fs.Path("events"), "", ""); err != nil {
+		t.Fatal(err)
+	}
+	w.Defer(fs.Path("set_graph_function"), "")
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, fs.Path("set_graph_function")); got != "\n" {
+		t.Errorf("set_graph_function = %q, want it cleared", got)
+	}
+	want := "echo > " + fs.Path("trace") + "\necho >> " + fs.Path("events") + "\necho > " + fs.Path("set_graph_function") + "\n"
+	if log.String() != want {
+		t.Errorf("log:\n%s\nwant:\n%s", log.String(), want)
+	}
+}

@@ -16,6 +16,11 @@ const pipePoll = 50 * time.Millisecond
 // irq_work to wake it, and that interrupt lands inside the very calls being
 // graphed: under qemu __sysvec_irq_work took most of do_sys_openat2's time.
 // So it reads with O_NONBLOCK and sleeps between empty reads instead.
+//
+// This differs on purpose from ftrace.Pipe, which waits in epoll so a
+// probe's events show at once and Close wakes a waiting Read: right for
+// kprobes, but here the wake-ups would be drawn into the graph. The 50 ms
+// of latency cost nothing for call trees shown after the call returns.
 type pipeReader struct {
 	ctx context.Context // the read ends (io.EOF) when it is done
 	fd  int

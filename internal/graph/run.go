@@ -42,13 +42,10 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	if cfg.Func == "" {
 		return ErrNoFunction
 	}
-	root := cfg.Tracefs
-	if root == "" {
-		if root, err = findTracefs(cfg.Log); err != nil {
-			return err
-		}
+	t, err := openTracefs(cfg.Tracefs, cfg.Log)
+	if err != nil {
+		return err
 	}
-	t := &tracefs{root: root, log: cfg.Log}
 	defer func() {
 		if rerr := t.restore(); rerr != nil {
 			err = errors.Join(err, fmt.Errorf("put tracefs back: %w", rerr))

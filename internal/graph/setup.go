@@ -151,7 +151,7 @@ func excludeSelf(t *tracefs, dir string) error {
 	if old == "no pid" {
 		old = ""
 	}
-	fmt.Fprintln(t.log, "# leave out surftrace's own threads")
+	t.w.Comment("leave out surftrace's own threads")
 	tids, err := ownThreads()
 	if err != nil {
 		return err
@@ -184,9 +184,9 @@ func ownThreads() (string, error) {
 // top-level buffer: 6.1 offers only function and nop in instances.
 func pickBuffer(t *tracefs) (string, error) {
 	name := fmt.Sprintf("instances/surftrace_%d", os.Getpid())
-	mark := len(t.undo)
-	if err := t.mkdir(name); err != nil {
-		fmt.Fprintf(t.log, "# no instance (%v): using the top-level buffer\n", err)
+	mark := t.w.Pending()
+	if err := t.w.Mkdir(t.path(name)); err != nil {
+		t.w.Comment("no instance (%v): using the top-level buffer", err)
 		return "", nil
 	}
 	avail, _ := t.read(name + "/available_tracers")
@@ -194,10 +194,10 @@ func pickBuffer(t *tracefs) (string, error) {
 	if slices.Contains(strings.Fields(avail), "function_graph") && serr == nil {
 		return name + "/", nil
 	}
-	if err := t.rmdir(name); err != nil {
-		return "", err
+	// Removed now, not at the end: the instance is of no use to this run.
+	if err := t.w.Rollback(mark); err != nil {
+		return "", fmt.Errorf("remove unused instance: %w", err)
 	}
-	t.forget(mark)
-	fmt.Fprintln(t.log, "# this kernel runs function_graph only in the top-level buffer")
+	t.w.Comment("this kernel runs function_graph only in the top-level buffer")
 	return "", nil
 }

@@ -190,14 +190,18 @@ func TestRunRefusals(t *testing.T) {
 func TestResolveCopy(t *testing.T) {
 	root := fakeTracefs(t, "")
 	var warn bytes.Buffer
-	got, err := resolveFunc(&tracefs{root: root}, "foo", &warn)
+	ts, err := openTracefs(root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := resolveFunc(ts, "foo", &warn)
 	if err != nil || got != "foo.isra.0" {
 		t.Fatalf("resolveFunc(foo) = %q, %v", got, err)
 	}
 	if !strings.Contains(warn.String(), "foo exists only as the compiler's copy foo.isra.0") {
 		t.Errorf("warning %q", warn.String())
 	}
-	if got, err := resolveFunc(&tracefs{root: root}, "bar", &warn); err != nil || got != "bar" {
+	if got, err := resolveFunc(ts, "bar", &warn); err != nil || got != "bar" {
 		t.Errorf("resolveFunc(bar) = %q, %v: an exact name wins over its copies", got, err)
 	}
 }
@@ -205,11 +209,14 @@ func TestResolveCopy(t *testing.T) {
 func TestRestoreTwice(t *testing.T) {
 	root := fakeTracefs(t, "")
 	var log bytes.Buffer
-	ts := &tracefs{root: root, log: &log}
+	ts, err := openTracefs(root, &log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := ts.swap("current_tracer", "function_graph"); err != nil {
 		t.Fatal(err)
 	}
-	if err := ts.mkdir("instances/x"); err != nil {
+	if err := ts.w.Mkdir(ts.path("instances/x")); err != nil {
 		t.Fatal(err)
 	}
 	if err := ts.restore(); err != nil {
@@ -221,19 +228,5 @@ func TestRestoreTwice(t *testing.T) {
 	want := "echo function_graph > R/current_tracer\nmkdir R/instances/x\nrmdir R/instances/x\necho nop > R/current_tracer\n"
 	if got := strings.ReplaceAll(log.String(), root+"/", "R/"); got != want {
 		t.Errorf("log:\n%s\nwant:\n%s", got, want)
-	}
-}
-
-func TestShellQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		"":               "",
-		"function_graph": "function_graph",
-		"a b":            "'a b'",
-		"it's":           `'it'\''s'`,
-		"x.isra.0":       "x.isra.0",
-	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
