@@ -17,19 +17,23 @@ EXPRS=(
   'p tcp_rcv_established aseq=@(struct tcphdr*)l4%1->ack_seq b32_seq=@(struct tcphdr*)l4%1->seq'
   'p ip_local_deliver ihl=@(struct iphdr *)l3%0->ihl ver=@(struct iphdr *)l3%0->version'
 )
+# wall_ms CMD...: one run's wall time in milliseconds (date's ns clock;
+# /usr/bin/time only has 10 ms steps).
+wall_ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )); }
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
 if [ -r /sys/kernel/btf/vmlinux ] && [ -x /usr/bin/time ]; then
-  echo "== surftrace -S, 5 network expressions, /sys/kernel/btf/vmlinux (10 runs, median)"
+  echo "== surftrace -S, the article's 5 network expressions, /sys/kernel/btf/vmlinux (median of 10)"
   bin/surftrace -S "${EXPRS[@]}" >/dev/null
-  for i in $(seq 10); do
-    /usr/bin/time -f '%e %M' bin/surftrace -S "${EXPRS[@]}" 2>&1 >/dev/null | tail -1
-  done | sort -n | awk '{w[NR]=$1; r[NR]=$2} END {
-      n=asort(r, rs); printf "wall median %.0f ms (min %.0f, max %.0f); max RSS median %.1f MB\n", w[int((NR+1)/2)]*1000, w[1]*1000, w[NR]*1000, rs[int((n+1)/2)]/1024 }'
-  echo "== for scale: cat /sys/kernel/btf/vmlinux, and /bin/true"
+  us=$(for i in $(seq 10); do wall_ms bin/surftrace -S "${EXPRS[@]}"; done | median)
+  kb=$(for i in $(seq 10); do /usr/bin/time -f '%M' bin/surftrace -S "${EXPRS[@]}" 2>&1 >/dev/null | tail -1; done | median)
+  printf 'surftrace -S: wall %.1f ms, max RSS %.1f MB\n' "$(echo "$us/1000" | bc -l)" "$(echo "$kb/1024" | bc -l)"
   for c in "cat /sys/kernel/btf/vmlinux" "true"; do
-    for i in $(seq 10); do /usr/bin/time -f '%e' $c 2>&1 >/dev/null | tail -1; done | sort -n | awk -v c="$c" '{w[NR]=$1} END {printf "%s: median %.0f ms\n", c, w[int((NR+1)/2)]*1000}'
+    us=$(for i in $(seq 10); do wall_ms $c; done | median)
+    printf 'for scale, %s: wall %.1f ms\n' "$c" "$(echo "$us/1000" | bc -l)"
   done
 else
-  echo "== skipped the -S process figures: no /sys/kernel/btf/vmlinux or /usr/bin/time (apt-get install time)"
+  echo "== skipped the -S process figures: no /sys/kernel/btf/vmlinux or /usr/bin/time"
 fi
 
 if [ -x scripts/bench-render.sh ]; then
