@@ -8,13 +8,16 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/surftrace/surftrace/internal/expr"
 	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/probe"
 	"github.com/surftrace/surftrace/internal/render"
+	"golang.org/x/sys/unix"
 )
 
 // runLive programs tracefs, streams the instance's trace_pipe through the
@@ -50,8 +53,11 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 	if err != nil {
 		return err
 	}
+	// Once: the stuck-output watchdog may tear down too, and whichever
+	// comes second must wait for the first to finish.
+	teardown := sync.OnceValue(sess.Close)
 	defer func() {
-		if cerr := sess.Close(); cerr != nil {
+		if cerr := teardown(); cerr != nil {
 			fmt.Fprintln(stderr, "surftrace: teardown:", cerr)
 		}
 	}()
@@ -73,7 +79,9 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
+	ctx, cancelOut := context.WithCancel(cmd.Context())
+	defer cancelOut()
+	watchClosedOutput(ctx, cmd.OutOrStdout(), cancelOut)
 	if cfg.duration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, cfg.duration)
@@ -81,7 +89,10 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 	}
 	stop := context.AfterFunc(ctx, func() { pipe.Close() })
 	defer stop()
+	streamed := make(chan struct{})
+	exitIfStuck(ctx, streamed, teardown, stderr)
 	err = stream(pipe, cmd.OutOrStdout(), stderr, cfg, schema)
+	close(streamed)
 	pipe.Close()
 	reportOverruns(sess, stderr)
 	if isClosedOutput(err) {
@@ -169,4 +180,69 @@ func writeScript(cfg *config, defs []*probe.Def, log io.Writer) error {
 		fmt.Fprintf(log, "# wrote %s: the same tracing with echo and cat\n", cfg.output)
 	}
 	return nil
+}
+
+// watchClosedOutput calls cancel when out is a pipe or socket whose reader
+// has gone. EPIPE only comes with the next write, and with no further event
+// `surftrace … | head -1` would hang with its probes in place; poll reports
+// POLLERR on a pipe without readers even when asked for no events.
+func watchClosedOutput(ctx context.Context, out io.Writer, cancel context.CancelFunc) {
+	f, ok := out.(*os.File)
+	if !ok {
+		return
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return
+	}
+	fd := -1
+	rc.Control(func(u uintptr) { fd = int(u) })
+	var st unix.Stat_t
+	if fd < 0 || unix.Fstat(fd, &st) != nil {
+		return
+	}
+	if t := st.Mode & unix.S_IFMT; t != unix.S_IFIFO && t != unix.S_IFSOCK {
+		return
+	}
+	go func() {
+		fds := []unix.PollFd{{Fd: int32(fd)}}
+		for ctx.Err() == nil {
+			n, err := unix.Poll(fds, 250)
+			if err != nil && !errors.Is(err, unix.EINTR) {
+				return
+			}
+			if n > 0 && fds[0].Revents&(unix.POLLERR|unix.POLLHUP) != 0 {
+				cancel()
+				return
+			}
+		}
+	}()
+}
+
+// stuckGrace is how long a stopped run waits for the renderer to finish
+// writing before it decides nobody reads the output.
+const stuckGrace = 3 * time.Second
+
+// exitIfStuck tears down and exits when the run was told to stop (signal,
+// -t, closed output) but the renderer has not returned stuckGrace later:
+// it is blocked writing to an output nobody reads (surftrace … | less,
+// paused), and the probes must not outlive a Ctrl-C or a SIGTERM that a
+// SIGKILL may follow.
+func exitIfStuck(ctx context.Context, streamed <-chan struct{}, teardown func() error, stderr io.Writer) {
+	go func() {
+		select {
+		case <-streamed:
+			return
+		case <-ctx.Done():
+		}
+		select {
+		case <-streamed:
+		case <-time.After(stuckGrace):
+			fmt.Fprintln(stderr, "surftrace: stopping with output still unwritten: nobody reads it")
+			if err := teardown(); err != nil {
+				fmt.Fprintln(stderr, "surftrace: teardown:", err)
+			}
+			os.Exit(1)
+		}
+	}()
 }

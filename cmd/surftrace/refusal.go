@@ -27,14 +27,27 @@ func kernelRefusal(err error, defs []*probe.Def, parsed []*expr.Expr, group stri
 		case d.Kind != probe.Event && ke.Command == d.Line(group):
 			pos, n := locateInDef(d, e, group, ke.Pos)
 			return expr.Errorf(e.Src, pos, n, err, "%s", msg)
+		case !strings.Contains(ke.Path, eventDir(d, group)):
+			// Two expressions may have the same filter text: the file
+			// written tells which one the kernel refused.
 		case d.Filter != "" && ke.Command == d.Filter:
 			return expr.Errorf(e.Src, e.FilterPos, len(e.FilterSrc), err, "%s", msg).
 				WithHint("the filter as written to the kernel: " + d.Filter)
-		case d.Kind == probe.Event && strings.Contains(ke.Path, d.Target):
+		case d.Kind == probe.Event:
 			return expr.Errorf(e.Src, e.Target.Pos, len(e.Target.Text), err, "%s", msg)
 		}
 	}
 	return err
+}
+
+// eventDir is the part of an event's tracefs paths that names it:
+// "/events/GROUP/NAME/" for a probe, "/events/SUBSYS/EVENT/" for a
+// tracepoint.
+func eventDir(d *probe.Def, group string) string {
+	if d.Kind == probe.Event {
+		return "/events/" + d.Target + "/"
+	}
+	return "/events/" + group + "/" + d.Name + "/"
 }
 
 // locateInDef maps a column of the definition line to the expression.

@@ -48,6 +48,12 @@ func run(cmd *cobra.Command, cfg *config) error {
 		if err != nil {
 			return err
 		}
+		if cfg.output != "" {
+			// The script touches nothing until it is run.
+			if err := writeScript(cfg, defs, cmd.ErrOrStderr()); err != nil {
+				return err
+			}
+		}
 		return printShow(cmd.OutOrStdout(), defs)
 	}
 	return runLive(cmd, cfg, parsed)
