@@ -21,9 +21,9 @@ go test -run '^$' -bench . -benchmem ./internal/render/ | grep -E '^Benchmark'
 # Warm the page cache so both commands read from memory.
 cat "$corpus" >/dev/null
 now() { date +%s.%N; }
-t0=$(now); bin/surftrace render "$corpus" >/dev/null; t1=$(now)
+t0=$(now); bin/surftrace render "$corpus" >/dev/null 2>&1; t1=$(now)
 cat "$corpus" >/dev/null; t2=$(now)
-bin/surftrace render --json "$corpus" >/dev/null; t3=$(now)
+bin/surftrace render --json "$corpus" >/dev/null 2>&1; t3=$(now)
 awk -v t0="$t0" -v t1="$t1" -v t2="$t2" -v t3="$t3" -v n="$LINES" 'BEGIN {
   r = t1 - t0; c = t2 - t1; j = t3 - t2
   printf "== surftrace render:        %.3f s (%.2f M lines/s)\n", r, n / r / 1e6

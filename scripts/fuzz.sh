@@ -18,9 +18,11 @@ targets=(
   "FuzzParse ./internal/expr/"
   "FuzzCompile ./internal/compile/"
 )
-if grep -qs FuzzRender internal/render/*_test.go; then
-  targets+=("FuzzRender ./internal/render/")
-fi
+targets+=(
+  "FuzzRender ./internal/render/"
+  "FuzzParseLine ./internal/graph/"
+  "FuzzBuilder ./internal/graph/"
+)
 
 failed=0
 for t in "${targets[@]}"; do
