@@ -3,6 +3,8 @@ package main
 import (
 	"io"
 
+	"github.com/spf13/cobra"
+
 	"github.com/surftrace/surftrace/internal/disasm"
 )
 
@@ -30,4 +32,13 @@ func runDisasm(w io.Writer, spec string, opts DisasmOptions) error {
 // instruction labelled FUNC+OFF.
 func runLine(w io.Writer, spec string, opts DisasmOptions) error {
 	return disasm.ShowLine(w, spec, opts.disasm())
+}
+
+// runDisasmFlags serves -F and -l (internal/disasm).
+func runDisasmFlags(cmd *cobra.Command, cfg *config) error {
+	opts := DisasmOptions{Vmlinux: cfg.vmlinux, Kallsyms: cfg.kallsyms}
+	if cfg.fn != "" {
+		return runDisasm(cmd.OutOrStdout(), cfg.fn, opts)
+	}
+	return runLine(cmd.OutOrStdout(), cfg.line, opts)
 }

@@ -5,18 +5,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/spf13/cobra"
 	"github.com/surftrace/surftrace/internal/ftrace"
 )
-
-// runDisasmFlags serves -F and -l (internal/disasm).
-func runDisasmFlags(cmd *cobra.Command, cfg *config) error {
-	opts := DisasmOptions{Vmlinux: cfg.vmlinux, Kallsyms: cfg.kallsyms}
-	if cfg.fn != "" {
-		return runDisasm(cmd.OutOrStdout(), cfg.fn, opts)
-	}
-	return runLine(cmd.OutOrStdout(), cfg.line, opts)
-}
 
 // findTracefsQuiet finds a mounted tracefs without mounting one: -S
 // touches nothing.

@@ -34,6 +34,7 @@ const (
 	Unknown
 )
 
+// String names the kind as C does ("struct", "pointer", …).
 func (k Kind) String() string {
 	return [...]string{"void", "int", "float", "pointer", "array", "struct", "union", "enum", "function", "unknown"}[k]
 }

@@ -181,6 +181,16 @@ func (t *Table) Symbolize(addr uint64) (Symbol, uint64, bool) {
 	if s.Addr == 0 {
 		return Symbol{}, 0, false
 	}
+	// Several names may share an address (a function and a section
+	// marker such as __static_call_text_end): prefer a function that is
+	// not a marker.
+	for j := i - 1; j >= 0 && t.syms[j].Addr == s.Addr; j-- {
+		c := t.syms[j]
+		if c.IsText() && !isMarker(c.Name) {
+			s = c
+			break
+		}
+	}
 	return s, addr - s.Addr, true
 }
 
@@ -206,4 +216,9 @@ func (t *Table) HasData() bool {
 		}
 	})
 	return t.hasData
+}
+
+// isMarker reports linker-made boundary symbols.
+func isMarker(name string) bool {
+	return strings.HasSuffix(name, "_end") || strings.HasSuffix(name, "_start") || strings.HasPrefix(name, "__start_") || strings.HasPrefix(name, "__stop_")
 }

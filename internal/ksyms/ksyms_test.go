@@ -242,3 +242,14 @@ func BenchmarkLoadBundledKallsyms(b *testing.B) {
 		}
 	}
 }
+
+func TestSymbolizePrefersFunctions(t *testing.T) {
+	tab, err := Parse(strings.NewReader("ffffffff81e01580 T __static_call_text_end\nffffffff81e01580 T __x86_indirect_thunk_rax\nffffffff81e015a0 T __x86_indirect_thunk_rbx\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, off, ok := tab.Symbolize(0xffffffff81e01584)
+	if !ok || s.Name != "__x86_indirect_thunk_rax" || off != 4 {
+		t.Fatalf("Symbolize = %v +%d %v", s, off, ok)
+	}
+}

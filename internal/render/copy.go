@@ -8,6 +8,10 @@ import (
 	"os"
 )
 
+// maxLine is the longest line Copy gathers before rendering it in pieces;
+// the kernel's lines are a few kilobytes at most.
+const maxLine = 4 << 20
+
 // Copy renders every line of src to w and flushes. It returns at src's
 // EOF (a last line without a newline is rendered too), after
 // opts.MaxEvents events, or at its first read or write error; a live
@@ -20,10 +24,6 @@ import (
 // too, except one still waiting for its stack in a stream that has stack
 // blocks. A regular file is rendered in bulk, flushed only when buffers
 // fill, so its rendering never depends on how reads happened to chunk it.
-// maxLine is the longest line Copy gathers before rendering it in pieces;
-// the kernel's lines are a few kilobytes at most.
-const maxLine = 4 << 20
-
 func Copy(w io.Writer, src io.Reader, opts Options) error {
 	r := New(w, opts)
 	bulk := isRegularFile(src)
