@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/surftrace/surftrace/internal/testkernel"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,23 +17,9 @@ import (
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 )
 
-const testKernelName = "debian-6.1.0-56-amd64"
+const testKernelName = testkernel.Name
 
-// kernelDir finds the bundled test kernel by walking up from the test's
-// directory to a shared/kernels/NAME ($SURFTRACE_KERNELS overrides).
-var kernelDir = sync.OnceValue(func() string {
-	if d := os.Getenv("SURFTRACE_KERNELS"); d != "" {
-		return filepath.Join(d, testKernelName)
-	}
-	wd, _ := os.Getwd()
-	for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-		k := filepath.Join(d, "shared", "kernels", testKernelName)
-		if _, err := os.Stat(filepath.Join(k, "vmlinux.btf.gz")); err == nil {
-			return k
-		}
-	}
-	return ""
-})
+var kernelDir = testkernel.Dir
 
 // binDir holds the binary built for these tests; TestMain removes it.
 var binDir string

@@ -2,6 +2,7 @@ package btfdwarf
 
 import (
 	"errors"
+	"github.com/surftrace/surftrace/internal/testkernel"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,23 +11,9 @@ import (
 	"testing"
 )
 
-const testKernelName = "debian-6.1.0-56-amd64"
+const testKernelName = testkernel.Name
 
-// kernelDir finds the bundled test kernel by walking up from the test's
-// directory to a shared/kernels/NAME ($SURFTRACE_KERNELS overrides).
-var kernelDir = sync.OnceValue(func() string {
-	if d := os.Getenv("SURFTRACE_KERNELS"); d != "" {
-		return filepath.Join(d, testKernelName)
-	}
-	wd, _ := os.Getwd()
-	for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-		k := filepath.Join(d, "shared", "kernels", testKernelName)
-		if _, err := os.Stat(filepath.Join(k, "vmlinux.btf.gz")); err == nil {
-			return k
-		}
-	}
-	return ""
-})
+var kernelDir = testkernel.Dir
 
 // bundled is the test kernel's BTF, gunzipped once (~110 ms).
 var bundled = sync.OnceValues(func() (*BTF, error) {

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"github.com/surftrace/surftrace/internal/testkernel"
 	"path/filepath"
 	"testing"
 
@@ -37,7 +38,7 @@ func compileArticle(b *testing.B, cfg *Config) {
 func BenchmarkCompileArticle(b *testing.B) {
 	kdir := needKernel(b)
 	raw := filepath.Join(b.TempDir(), "vmlinux.btf")
-	gunzipTo(b, filepath.Join(kdir, "vmlinux.btf.gz"), raw)
+	testkernel.Gunzip(b, filepath.Join(kdir, "vmlinux.btf.gz"), raw)
 	k := testKernel()
 	compileArticle(b, &Config{Arch: archX86_64, Types: kernelBTF(b, archX86_64), Kernel: k}) // warm the symbol tables
 	b.ReportAllocs()
@@ -73,7 +74,7 @@ func BenchmarkCompileArticleWarm(b *testing.B) {
 func BenchmarkLoadRawBTF(b *testing.B) {
 	kdir := needKernel(b)
 	raw := filepath.Join(b.TempDir(), "vmlinux.btf")
-	gunzipTo(b, filepath.Join(kdir, "vmlinux.btf.gz"), raw)
+	testkernel.Gunzip(b, filepath.Join(kdir, "vmlinux.btf.gz"), raw)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {

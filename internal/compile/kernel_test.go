@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"errors"
+	"github.com/surftrace/surftrace/internal/testkernel"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,29 +19,9 @@ import (
 )
 
 // testKernelName is the bundled Debian kernel the goldens are pinned to.
-const testKernelName = "debian-6.1.0-56-amd64"
+const testKernelName = testkernel.Name
 
-// kernelDir finds the bundled test kernel: ../shared/kernels/NAME seen from
-// the repository root, found by walking up from the test's directory
-// ($SURFTRACE_KERNELS overrides the kernels directory).
-var kernelDir = sync.OnceValue(func() string {
-	if d := os.Getenv("SURFTRACE_KERNELS"); d != "" {
-		return filepath.Join(d, testKernelName)
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		k := filepath.Join(d, "shared", "kernels", testKernelName)
-		if _, err := os.Stat(filepath.Join(k, "vmlinux.btf.gz")); err == nil {
-			return k
-		}
-		if filepath.Dir(d) == d {
-			return ""
-		}
-	}
-})
+var kernelDir = testkernel.Dir
 
 // needKernel returns the test kernel's directory or skips.
 func needKernel(tb testing.TB) string {

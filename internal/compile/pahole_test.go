@@ -1,9 +1,8 @@
 package compile
 
 import (
-	"compress/gzip"
 	"fmt"
-	"io"
+	"github.com/surftrace/surftrace/internal/testkernel"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,7 +120,7 @@ func TestGoldenOffsetsMatchPahole(t *testing.T) {
 		t.Skip("pahole not installed (apt-get install dwarves; scripts/deps.sh does it)")
 	}
 	raw := filepath.Join(t.TempDir(), "vmlinux.btf")
-	gunzipTo(t, filepath.Join(kdir, "vmlinux.btf.gz"), raw)
+	testkernel.Gunzip(t, filepath.Join(kdir, "vmlinux.btf.gz"), raw)
 	structs := map[string]bool{}
 	for _, c := range paholeChecks {
 		for _, e := range c.terms {
@@ -205,26 +204,5 @@ func TestGoldenOffsetsMatchPahole(t *testing.T) {
 		if !strings.Contains(string(goldens), " "+want) {
 			t.Errorf("%s has no fetch arg %q (offsets from pahole: %v)", goldensFile, want, c.terms)
 		}
-	}
-}
-
-func gunzipTo(t testing.TB, src, dst string) {
-	t.Helper()
-	in, err := os.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	zr, err := gzip.NewReader(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := os.Create(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer out.Close()
-	if _, err := io.Copy(out, zr); err != nil {
-		t.Fatal(err)
 	}
 }

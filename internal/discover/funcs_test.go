@@ -3,6 +3,7 @@ package discover
 import (
 	"bytes"
 	"errors"
+	"github.com/surftrace/surftrace/internal/testkernel"
 	"io"
 	"path/filepath"
 	"strings"
@@ -161,7 +162,7 @@ func TestReadFilterFunctions(t *testing.T) {
 func BenchmarkListAll(b *testing.B) {
 	_, syms := kernel(b)
 	raw := filepath.Join(b.TempDir(), "vmlinux.btf")
-	gunzipTo(b, filepath.Join(kernelDir(), "vmlinux.btf.gz"), raw)
+	testkernel.Gunzip(b, filepath.Join(kernelDir(), "vmlinux.btf.gz"), raw)
 	for b.Loop() {
 		btf, err := btfdwarf.LoadBTF(raw, 8)
 		if err != nil {

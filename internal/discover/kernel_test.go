@@ -2,6 +2,7 @@ package discover
 
 import (
 	"compress/gzip"
+	"github.com/surftrace/surftrace/internal/testkernel"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,23 +12,9 @@ import (
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 )
 
-const testKernelName = "debian-6.1.0-56-amd64"
+const testKernelName = testkernel.Name
 
-// kernelDir finds the bundled test kernel by walking up to a
-// shared/kernels/NAME ($SURFTRACE_KERNELS overrides).
-var kernelDir = sync.OnceValue(func() string {
-	if d := os.Getenv("SURFTRACE_KERNELS"); d != "" {
-		return filepath.Join(d, testKernelName)
-	}
-	wd, _ := os.Getwd()
-	for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-		k := filepath.Join(d, "shared", "kernels", testKernelName)
-		if _, err := os.Stat(filepath.Join(k, "vmlinux.btf.gz")); err == nil {
-			return k
-		}
-	}
-	return ""
-})
+var kernelDir = testkernel.Dir
 
 func needKernel(tb testing.TB) string {
 	tb.Helper()
@@ -89,19 +76,3 @@ func kernel(tb testing.TB) (*btfdwarf.BTF, []Symbol) {
 
 // gunzipTo unpacks a gzip file, for tools (pahole) and for loading BTF
 // as the kernel exposes it (raw).
-func gunzipTo(tb testing.TB, from, to string) {
-	tb.Helper()
-	r, closeFn, err := openGz(from)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer closeFn()
-	f, err := os.Create(to)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := io.Copy(f, r); err != nil {
-		tb.Fatal(err)
-	}
-}

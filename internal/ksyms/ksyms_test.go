@@ -1,33 +1,18 @@
 package ksyms
 
 import (
-	"compress/gzip"
 	"errors"
+	"github.com/surftrace/surftrace/internal/testkernel"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 )
 
-const testKernelName = "debian-6.1.0-56-amd64"
+const testKernelName = testkernel.Name
 
-// kernelDir finds the bundled test kernel by walking up from the test's
-// directory to a shared/kernels/NAME ($SURFTRACE_KERNELS overrides).
-var kernelDir = sync.OnceValue(func() string {
-	if d := os.Getenv("SURFTRACE_KERNELS"); d != "" {
-		return filepath.Join(d, testKernelName)
-	}
-	wd, _ := os.Getwd()
-	for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-		k := filepath.Join(d, "shared", "kernels", testKernelName)
-		if _, err := os.Stat(filepath.Join(k, "kallsyms.gz")); err == nil {
-			return k
-		}
-	}
-	return ""
-})
+var kernelDir = testkernel.Dir
 
 func needKernel(tb testing.TB) string {
 	tb.Helper()
@@ -144,7 +129,7 @@ func TestBundledKallsyms(t *testing.T) {
 	}
 	// Plain text reads the same as gzip.
 	plain := filepath.Join(t.TempDir(), "kallsyms")
-	gunzip(t, filepath.Join(dir, "kallsyms.gz"), plain)
+	testkernel.Gunzip(t, filepath.Join(dir, "kallsyms.gz"), plain)
 	tab2, err := Load(plain)
 	if err != nil || tab2.Len() != tab.Len() {
 		t.Errorf("plain kallsyms: %v, %d symbols vs %d", err, tab2.Len(), tab.Len())
@@ -209,27 +194,6 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if _, err := Load(badgz); err == nil {
 		t.Error("a broken gzip file loaded")
-	}
-}
-
-func gunzip(t *testing.T, src, dst string) {
-	t.Helper()
-	f, err := os.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := os.Create(dst)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer out.Close()
-	if _, err := out.ReadFrom(zr); err != nil {
-		t.Fatal(err)
 	}
 }
 
