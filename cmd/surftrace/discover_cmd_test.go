@@ -8,15 +8,17 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
 // discKernel is the bundled test kernel's directory, or skips.
 func discKernel(t *testing.T) string {
 	t.Helper()
-	if kernelDir() == "" {
-		t.Skipf("test kernel %s not found (../shared/kernels from the repository root, or $SURFTRACE_KERNELS)", testKernelName)
+	if testkernel.Dir() == "" {
+		t.Skipf("test kernel %s not found (../shared/kernels from the repository root, or $SURFTRACE_KERNELS)", testkernel.Name)
 	}
-	return kernelDir()
+	return testkernel.Dir()
 }
 
 // discRoot is the root command with the discovery commands and the

@@ -13,11 +13,12 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
+
 	"github.com/surftrace/surftrace/internal/expr"
 	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/probe"
 	"github.com/surftrace/surftrace/internal/render"
-	"golang.org/x/sys/unix"
 )
 
 // runLive programs tracefs, streams the instance's trace_pipe through the

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/surftrace/surftrace/internal/testkernel"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,11 +14,8 @@ import (
 	"testing"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
-
-const testKernelName = testkernel.Name
-
-var kernelDir = testkernel.Dir
 
 // binDir holds the binary built for these tests; TestMain removes it.
 var binDir string
@@ -84,9 +80,9 @@ func surftrace(t *testing.T, asNobody bool, args ...string) result {
 
 func bundledFlags(t *testing.T) []string {
 	t.Helper()
-	d := kernelDir()
+	d := testkernel.Dir()
 	if d == "" {
-		t.Skipf("test kernel %s not found (../shared/kernels from the repository root)", testKernelName)
+		t.Skipf("test kernel %s not found (../shared/kernels from the repository root)", testkernel.Name)
 	}
 	return []string{"-S", "--btf", filepath.Join(d, "vmlinux.btf.gz"), "--kallsyms", filepath.Join(d, "kallsyms.gz")}
 }
@@ -230,7 +226,7 @@ func TestShowHostBTF(t *testing.T) {
 	if m := sysWrite.FindString(calls); m != "" {
 		t.Errorf("-S changed something under /sys: %s", m)
 	}
-	if d := kernelDir(); d != "" && data.BitOffset/8 != 0xd0 {
+	if d := testkernel.Dir(); d != "" && data.BitOffset/8 != 0xd0 {
 		r2 := surftrace(t, false, "-S", "--btf", filepath.Join(d, "vmlinux.btf.gz"), "--kallsyms", filepath.Join(d, "kallsyms.gz"), "p ip_output proto=@(struct iphdr *)l3%2->protocol")
 		if r2.stdout == r.stdout {
 			t.Errorf("host and test kernel give the same definition %q", r.stdout)

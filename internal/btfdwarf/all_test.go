@@ -3,6 +3,8 @@ package btfdwarf
 import (
 	"strings"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
 func TestFuncsBulk(t *testing.T) {
@@ -56,7 +58,7 @@ func TestTypeNames(t *testing.T) {
 func BenchmarkFuncsAll(b *testing.B) {
 	kernelBTF(b)
 	for b.Loop() {
-		fresh, err := LoadBTF(kernelDir()+"/vmlinux.btf.gz", 8)
+		fresh, err := LoadBTF(testkernel.Dir()+"/vmlinux.btf.gz", 8)
 		if err != nil {
 			b.Fatal(err)
 		}

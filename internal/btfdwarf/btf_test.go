@@ -2,28 +2,25 @@ package btfdwarf
 
 import (
 	"errors"
-	"github.com/surftrace/surftrace/internal/testkernel"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
-
-const testKernelName = testkernel.Name
-
-var kernelDir = testkernel.Dir
 
 // bundled is the test kernel's BTF, gunzipped once (~110 ms).
 var bundled = sync.OnceValues(func() (*BTF, error) {
-	return LoadBTF(filepath.Join(kernelDir(), "vmlinux.btf.gz"), 8)
+	return LoadBTF(filepath.Join(testkernel.Dir(), "vmlinux.btf.gz"), 8)
 })
 
 func kernelBTF(tb testing.TB) *BTF {
 	tb.Helper()
-	if kernelDir() == "" {
-		tb.Skipf("test kernel %s not found (../shared/kernels from the repository root, or $SURFTRACE_KERNELS)", testKernelName)
+	if testkernel.Dir() == "" {
+		tb.Skipf("test kernel %s not found (../shared/kernels from the repository root, or $SURFTRACE_KERNELS)", testkernel.Name)
 	}
 	b, err := bundled()
 	if err != nil {
@@ -177,7 +174,7 @@ func TestBTFUserPointer(t *testing.T) {
 // and functions, and base types through it.
 func TestSplitBTF(t *testing.T) {
 	base := kernelBTF(t)
-	ko := filepath.Join(kernelDir(), "modules", "sch_htb.ko")
+	ko := filepath.Join(testkernel.Dir(), "modules", "sch_htb.ko")
 	if _, err := os.Stat(ko); err != nil {
 		t.Skipf("no %s", ko)
 	}

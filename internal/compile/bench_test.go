@@ -1,12 +1,12 @@
 package compile
 
 import (
-	"github.com/surftrace/surftrace/internal/testkernel"
 	"path/filepath"
 	"testing"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
 // articleExprs are the article's five network expressions on the test
@@ -36,7 +36,7 @@ func compileArticle(b *testing.B, cfg *Config) {
 // types are not decoded yet (a fresh, mapped copy each iteration; the
 // load itself is outside the timer, see BenchmarkLoadRawBTF).
 func BenchmarkCompileArticle(b *testing.B) {
-	kdir := needKernel(b)
+	kdir := testkernel.Need(b)
 	raw := filepath.Join(b.TempDir(), "vmlinux.btf")
 	testkernel.Gunzip(b, filepath.Join(kdir, "vmlinux.btf.gz"), raw)
 	k := testKernel()
@@ -72,7 +72,7 @@ func BenchmarkCompileArticleWarm(b *testing.B) {
 // BenchmarkLoadRawBTF is the cost of opening the uncompressed kernel BTF
 // (what /sys/kernel/btf/vmlinux is): map it and index the type offsets.
 func BenchmarkLoadRawBTF(b *testing.B) {
-	kdir := needKernel(b)
+	kdir := testkernel.Need(b)
 	raw := filepath.Join(b.TempDir(), "vmlinux.btf")
 	testkernel.Gunzip(b, filepath.Join(kdir, "vmlinux.btf.gz"), raw)
 	b.ReportAllocs()

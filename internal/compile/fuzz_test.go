@@ -12,6 +12,7 @@ import (
 
 	"github.com/surftrace/surftrace/internal/expr"
 	"github.com/surftrace/surftrace/internal/ksyms"
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
 // fuzzSymbols are the kernel functions the fuzz seeds name; the fuzz
@@ -62,7 +63,7 @@ func fuzzKernel(dir string) *Kernel {
 // fuzzConfig compiles against the bundled kernel when it is there, else
 // against the BTF of the C fixture.
 var fuzzConfig = sync.OnceValue(func() *Config {
-	if d := kernelDir(); d != "" {
+	if d := testkernel.Dir(); d != "" {
 		if b, err := btf8(); err == nil {
 			return &Config{Arch: archX86_64, Types: b, Kernel: fuzzKernel(d), User: fakeUser{}}
 		}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/goldens.txt with what the compiler produces now")
@@ -103,7 +105,7 @@ func formatGoldens(gs []golden) string {
 // Regenerate with `go test ./internal/compile/ -run TestGoldens -update`
 // and review the diff; TestGoldenOffsetsMatchPahole checks the offsets.
 func TestGoldens(t *testing.T) {
-	needKernel(t)
+	testkernel.Need(t)
 	raw, err := os.ReadFile(goldensFile)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"compress/gzip"
 	"errors"
-	"github.com/surftrace/surftrace/internal/testkernel"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,22 +15,8 @@ import (
 	"github.com/surftrace/surftrace/internal/expr"
 	"github.com/surftrace/surftrace/internal/ksyms"
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
-
-// testKernelName is the bundled Debian kernel the goldens are pinned to.
-const testKernelName = testkernel.Name
-
-var kernelDir = testkernel.Dir
-
-// needKernel returns the test kernel's directory or skips.
-func needKernel(tb testing.TB) string {
-	tb.Helper()
-	d := kernelDir()
-	if d == "" {
-		tb.Skipf("test kernel %s not found (../shared/kernels from the repository root, or $SURFTRACE_KERNELS)", testKernelName)
-	}
-	return d
-}
 
 // The bundled BTF, loaded once per pointer size: gunzipping it costs
 // ~110 ms. -a x86 needs 4-byte pointers, the others 8.
@@ -41,7 +26,7 @@ var (
 )
 
 func loadKernelBTF(ptrSize int) (*btfdwarf.BTF, error) {
-	d := kernelDir()
+	d := testkernel.Dir()
 	if d == "" {
 		return nil, errors.New("no test kernel")
 	}
@@ -51,7 +36,7 @@ func loadKernelBTF(ptrSize int) (*btfdwarf.BTF, error) {
 // kernelBTF returns the bundled BTF for arch or skips.
 func kernelBTF(tb testing.TB, arch *Arch) *btfdwarf.BTF {
 	tb.Helper()
-	needKernel(tb)
+	testkernel.Need(tb)
 	load := btf8
 	if arch.PtrSize == 4 {
 		load = btf4
@@ -67,7 +52,7 @@ func kernelBTF(tb testing.TB, arch *Arch) *btfdwarf.BTF {
 // `surftrace -S --kallsyms kallsyms.gz` wires it (eager checks, the
 // blacklist, available_filter_functions and config beside it).
 var testKernel = sync.OnceValue(func() *Kernel {
-	d := kernelDir()
+	d := testkernel.Dir()
 	return &Kernel{
 		LoadSyms:      func() (*ksyms.Table, error) { return ksyms.Load(filepath.Join(d, "kallsyms.gz")) },
 		LoadBlacklist: func() (*ksyms.Blacklist, error) { return ksyms.LoadBlacklist(filepath.Join(d, "kprobes-blacklist.gz")) },

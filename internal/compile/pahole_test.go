@@ -2,7 +2,6 @@ package compile
 
 import (
 	"fmt"
-	"github.com/surftrace/surftrace/internal/testkernel"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
 // paholeChecks ties fetch args of testdata/goldens.txt to the layout
@@ -115,7 +116,7 @@ func parsePahole(out string) map[string]*paholeLayout {
 // pahole reading the same BTF, and btfdwarf's view of each member
 // against pahole's, so a golden can never just freeze a bug.
 func TestGoldenOffsetsMatchPahole(t *testing.T) {
-	kdir := needKernel(t)
+	kdir := testkernel.Need(t)
 	if _, err := exec.LookPath("pahole"); err != nil {
 		t.Skip("pahole not installed (apt-get install dwarves; scripts/deps.sh does it)")
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/surftrace/surftrace/internal/ftrace"
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
 const switchFormat = `name: sched_switch
@@ -71,7 +72,7 @@ func TestListEvents(t *testing.T) {
 }
 
 func TestListEventsSaved(t *testing.T) {
-	needKernel(t)
+	testkernel.Need(t)
 	names, err := bundledEvents()
 	if err != nil {
 		t.Fatal(err)

@@ -3,13 +3,13 @@ package discover
 import (
 	"bytes"
 	"errors"
-	"github.com/surftrace/surftrace/internal/testkernel"
 	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
 func TestListFuncsPrototypes(t *testing.T) {
@@ -162,7 +162,7 @@ func TestReadFilterFunctions(t *testing.T) {
 func BenchmarkListAll(b *testing.B) {
 	_, syms := kernel(b)
 	raw := filepath.Join(b.TempDir(), "vmlinux.btf")
-	testkernel.Gunzip(b, filepath.Join(kernelDir(), "vmlinux.btf.gz"), raw)
+	testkernel.Gunzip(b, filepath.Join(testkernel.Dir(), "vmlinux.btf.gz"), raw)
 	for b.Loop() {
 		btf, err := btfdwarf.LoadBTF(raw, 8)
 		if err != nil {
@@ -200,7 +200,7 @@ func TestReadKallsymsFuncs(t *testing.T) {
 // (the .BTF of dummy.ko, as /sys/kernel/btf/dummy holds it live).
 func TestListFuncsModuleBTF(t *testing.T) {
 	b, _ := kernel(t)
-	mod, err := btfdwarf.LoadSplitBTF(filepath.Join(kernelDir(), "modules", "dummy.ko"), b)
+	mod, err := btfdwarf.LoadSplitBTF(filepath.Join(testkernel.Dir(), "modules", "dummy.ko"), b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package discover
 
 import (
 	"compress/gzip"
-	"github.com/surftrace/surftrace/internal/testkernel"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,26 +9,15 @@ import (
 	"testing"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
-const testKernelName = testkernel.Name
-
-var kernelDir = testkernel.Dir
-
-func needKernel(tb testing.TB) string {
-	tb.Helper()
-	if kernelDir() == "" {
-		tb.Skipf("test kernel %s not found (../shared/kernels from the repository root, or $SURFTRACE_KERNELS)", testKernelName)
-	}
-	return kernelDir()
-}
-
 var bundledBTF = sync.OnceValues(func() (*btfdwarf.BTF, error) {
-	return btfdwarf.LoadBTF(filepath.Join(kernelDir(), "vmlinux.btf.gz"), 8)
+	return btfdwarf.LoadBTF(filepath.Join(testkernel.Dir(), "vmlinux.btf.gz"), 8)
 })
 
 var bundledFuncs = sync.OnceValues(func() ([]Symbol, error) {
-	r, closeFn, err := openGz(filepath.Join(kernelDir(), "available_filter_functions.gz"))
+	r, closeFn, err := openGz(filepath.Join(testkernel.Dir(), "available_filter_functions.gz"))
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +26,7 @@ var bundledFuncs = sync.OnceValues(func() ([]Symbol, error) {
 })
 
 var bundledEvents = sync.OnceValues(func() ([]string, error) {
-	r, closeFn, err := openGz(filepath.Join(kernelDir(), "available_events.gz"))
+	r, closeFn, err := openGz(filepath.Join(testkernel.Dir(), "available_events.gz"))
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +50,7 @@ func openGz(path string) (io.Reader, func(), error) {
 // kernel returns the bundled kernel's BTF and function list.
 func kernel(tb testing.TB) (*btfdwarf.BTF, []Symbol) {
 	tb.Helper()
-	needKernel(tb)
+	testkernel.Need(tb)
 	b, err := bundledBTF()
 	if err != nil {
 		tb.Fatal(err)

@@ -3,13 +3,14 @@ package discover
 import (
 	"bytes"
 	"errors"
-	"github.com/surftrace/surftrace/internal/testkernel"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
 // layoutLine is one member line of pahole's output (or ours, which keeps
@@ -109,7 +110,7 @@ func TestLayoutMatchesPahole(t *testing.T) {
 		t.Skip("pahole not installed (dwarves; scripts/deps.sh installs it)")
 	}
 	raw := filepath.Join(t.TempDir(), "vmlinux.btf")
-	testkernel.Gunzip(t, filepath.Join(kernelDir(), "vmlinux.btf.gz"), raw)
+	testkernel.Gunzip(t, filepath.Join(testkernel.Dir(), "vmlinux.btf.gz"), raw)
 	names := []string{"iphdr", "sk_buff", "task_struct", "tcp_sock", "sock", "ipv6hdr", "tcphdr", "sched_entity", "net_device"}
 	ref := paholeLayouts(t, raw, names)
 	for _, name := range names {

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"github.com/alecthomas/participle/v2/lexer"
+
 	"github.com/surftrace/surftrace/internal/probe"
 )
 

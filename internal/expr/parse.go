@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/alecthomas/participle/v2"
+
 	"github.com/surftrace/surftrace/internal/probe"
 )
 

@@ -2,26 +2,14 @@ package ksyms
 
 import (
 	"errors"
-	"github.com/surftrace/surftrace/internal/testkernel"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
-
-const testKernelName = testkernel.Name
-
-var kernelDir = testkernel.Dir
-
-func needKernel(tb testing.TB) string {
-	tb.Helper()
-	d := kernelDir()
-	if d == "" {
-		tb.Skipf("test kernel %s not found (../shared/kernels from the repository root, or $SURFTRACE_KERNELS)", testKernelName)
-	}
-	return d
-}
 
 const sample = `ffffffff81000000 T _stext
 ffffffff81032980 t do_int3
@@ -104,7 +92,7 @@ func TestHasDataWithoutKallsymsAll(t *testing.T) {
 // TestBundledKallsyms reads the test kernel's saved tables, plain and
 // gzip, and checks the facts the compiler relies on.
 func TestBundledKallsyms(t *testing.T) {
-	dir := needKernel(t)
+	dir := testkernel.Need(t)
 	tab, err := Load(filepath.Join(dir, "kallsyms.gz"))
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +186,7 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func BenchmarkLoadBundledKallsyms(b *testing.B) {
-	dir := needKernel(b)
+	dir := testkernel.Need(b)
 	b.ReportAllocs()
 	for range b.N {
 		if _, err := Load(filepath.Join(dir, "kallsyms.gz")); err != nil {
