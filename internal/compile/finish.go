@@ -26,7 +26,7 @@ func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string
 	if v.packet != nil {
 		p, n := whole()
 		return "", "", c.errf(p, n, ErrType, "%s is a packet header, not a value: name a member", v.what).
-			WithHint("e.g. " + a.Name + "=" + strings.TrimSuffix(a.Text[len(a.Name)+1:], "") + "->" + firstMember(v.packet.hdr))
+			WithHint("e.g. " + a.Name + "=" + a.Text[len(a.Name)+1:] + "->" + firstMember(v.packet.hdr))
 	}
 	if v.typ == commType {
 		if a.Format != "" {

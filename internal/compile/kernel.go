@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/surftrace/surftrace/internal/ksyms"
 )
@@ -35,6 +36,7 @@ type Kernel struct {
 	CheckOffset func(sym ksyms.Symbol, off uint64) error
 
 	symsOnce, blOnce, trOnce sync.Once
+	symsDone                 atomic.Bool
 	syms                     *ksyms.Table
 	symsErr                  error
 	bl                       *ksyms.Blacklist
@@ -49,6 +51,7 @@ func (k *Kernel) table() (*ksyms.Table, error) {
 		}
 		k.syms, k.symsErr = k.LoadSyms()
 	})
+	k.symsDone.Store(true)
 	return k.syms, k.symsErr
 }
 
@@ -69,6 +72,10 @@ func (k *Kernel) traceable() map[string]bool {
 	})
 	return k.tr
 }
+
+// loaded reports whether kallsyms has been read already (so a check can
+// use it for free).
+func (k *Kernel) loaded() bool { return k.symsDone.Load() }
 
 // Symbols returns the loaded table (loading it), for callers such as
 // completion and listing.

@@ -174,7 +174,7 @@ func (c *compiler) argN(n, pos, width int) (*value, error) {
 			slot += w
 		}
 	}
-	return nil, nil
+	panic("unreachable: the loop returns at i == n")
 }
 
 func paramString(p btfdwarf.Param) string {
@@ -224,7 +224,7 @@ var commType = &btfdwarf.Type{Kind: btfdwarf.Array, Name: "$comm", Len: 16, Size
 // CONFIG_KALLSYMS_ALL list only code).
 func (c *compiler) checkGlobal(name string, pos int) error {
 	k := c.cfg.Kernel
-	if k == nil || !k.Eager && k.syms == nil {
+	if k == nil || !k.Eager && !k.loaded() {
 		// Not worth reading kallsyms for: kprobe_events checks it too.
 		return nil
 	}
