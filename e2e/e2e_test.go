@@ -1,26 +1,31 @@
-// Package e2e runs surftrace's kernel-side features for real: it boots the
-// stock test kernel under qemu with a busybox initramfs and runs the shell
-// scenarios of scenarios/ in one boot, each checked against its .want file
-// (see package expect) and for what it left in tracefs. `make e2e` runs
-// it; so does CI.
+// Package e2e runs surftrace's kernel-side features for real: it boots each
+// kernel of the matrix (kernels/matrix.txt) under qemu with a busybox
+// initramfs and runs the shell scenarios of scenarios/ in one boot per
+// kernel, each checked against its .want file (see package expect) and
+// for what it left in tracefs. `make e2e` runs it; so does `make test`.
 //
-// Knobs (environment): E2E_RUN=a,b runs only those scenarios;
-// E2E_BZIMAGE=1 boots the compressed image instead of the extracted
-// vmlinux; SURFTRACE_KERNEL (an image) or SURFTRACE_KERNEL_DIR (a directory
-// with vmlinuz and modules/) picks another kernel; SURFTRACE_BIN a
-// prebuilt binary.
+// Knobs (environment): KERNELS=6.1,6.12-arm64 boots only those kernels of
+// the matrix; E2E_JOBS=N boots N at a time (default 2); E2E_RUN=a,b runs
+// only those scenarios; E2E_BZIMAGE=1 boots the compressed image instead
+// of the extracted vmlinux; SURFTRACE_KERNEL (an x86_64 image) boots that
+// instead of the matrix; SURFTRACE_BIN a prebuilt amd64 binary.
+//
+// A boot that cannot happen (no qemu, no kernel) skips, saying why; with
+// CI=true it fails instead.
 package e2e
 
 import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/surftrace/surftrace/e2e/expect"
+	"github.com/surftrace/surftrace/e2e/kernels"
 	"github.com/surftrace/surftrace/e2e/vm"
 )
 
@@ -29,18 +34,53 @@ import (
 // loaded machine (qemu emulates on a shared CPU) does not fail the suite.
 const bootTimeout = 5 * time.Minute
 
-// buildOnce builds surftrace once for the boots that run in parallel.
-var buildOnce = sync.OnceValues(func() (string, error) {
-	root, err := vm.RepoRoot()
-	if err != nil {
-		return "", err
-	}
-	return vm.BuildSurftrace(context.Background(), root, filepath.Join(vm.CacheDir(root), "surftrace"))
-})
+// builds builds surftrace once per architecture for the boots that run in
+// parallel.
+var builds sync.Map // goarch → func() (string, error)
 
+func build(ctx context.Context, root, goarch string) (string, error) {
+	f, _ := builds.LoadOrStore(goarch, sync.OnceValues(func() (string, error) {
+		return vm.BuildSurftrace(ctx, root, goarch, filepath.Join(vm.CacheDir(root), "surftrace-"+goarch))
+	}))
+	return f.(func() (string, error))()
+}
+
+// slots bounds the boots running at once: each qemu keeps a core busy.
+var slots = make(chan struct{}, jobs())
+
+func jobs() int {
+	if n, err := strconv.Atoi(os.Getenv("E2E_JOBS")); err == nil && n > 0 {
+		return n
+	}
+	return 2
+}
+
+// TestScenarios boots every kernel of the matrix (or of KERNELS) and runs
+// the scenarios on each.
 func TestScenarios(t *testing.T) {
-	t.Parallel()
+	if os.Getenv("SURFTRACE_KERNEL") != "" {
+		t.Run("custom", func(t *testing.T) { scenarios(t, "") })
+		return
+	}
+	m, err := vm.Matrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks, err := m.Select(os.Getenv("KERNELS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range ks {
+		t.Run(k.Name, func(t *testing.T) {
+			t.Parallel()
+			scenarios(t, k.Name)
+		})
+	}
+}
+
+func scenarios(t *testing.T, kernel string) {
 	boot(t, vm.Options{
+		Kernel:  kernel,
 		Only:    splitList(os.Getenv("E2E_RUN")),
 		BzImage: os.Getenv("E2E_BZIMAGE") == "1",
 	}, nil)
@@ -53,6 +93,13 @@ func TestKASLR(t *testing.T) {
 	t.Parallel()
 	if os.Getenv("E2E_RUN") != "" || os.Getenv("E2E_BZIMAGE") == "1" {
 		t.Skip("E2E_RUN or E2E_BZIMAGE set: TestScenarios covers what was asked")
+	}
+	m, err := vm.Matrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ks, err := m.Select(os.Getenv("KERNELS")); err != nil || !hasKernel(ks, m.Default) {
+		t.Skipf("KERNELS=%s leaves out %s, the kernel KASLR is checked on", os.Getenv("KERNELS"), m.Default)
 	}
 	text := vm.Script{Name: "kaslr", Body: []byte("sed -n 's/ T _text$//p' /proc/kallsyms\n")}
 	scripts, err := vm.LoadScripts(scenarioDir(t), "00-raw-kprobe", "07-drop")
@@ -80,6 +127,12 @@ func TestWantFiles(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	overrides, _ := filepath.Glob(filepath.Join(scenarioDir(t), "*@*.want"))
+	for _, o := range overrides {
+		if _, err := expect.Load(o); err != nil {
+			t.Error(err)
+		}
+	}
 }
 
 // boot prepares and boots the VM and checks each script's result: with
@@ -89,9 +142,15 @@ func boot(t *testing.T, o vm.Options, own map[string]func(*testing.T, *vm.Scenar
 		t.Skip("boots a VM; skipped with -short")
 	}
 	o.WorkDir, o.Logf = t.TempDir(), t.Logf
-	o.Build = func(context.Context, string) (string, error) { return buildOnce() }
+	o.Build = build
+	o.Progress = testWriter{t}
+	slots <- struct{}{}
+	defer func() { <-slots }()
 	env, err := vm.Prepare(context.Background(), o)
 	if vm.IsMissing(err) {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("cannot boot the test VM: %v (scripts/deps.sh installs what is missing)", err)
+		}
 		t.Skipf("cannot boot the test VM here: %v (scripts/deps.sh installs what is missing)", err)
 	}
 	if err != nil {
@@ -105,6 +164,11 @@ func boot(t *testing.T, o vm.Options, own map[string]func(*testing.T, *vm.Scenar
 	rep := vm.ParseResults(run.Output)
 	t.Logf("boot: %s, %v to /init (guest uptime %.2fs), %v in all, kernel %s",
 		env.ImageKind(), run.ToInit.Round(10*time.Millisecond), rep.BootUp, run.Wall.Round(10*time.Millisecond), rep.Release)
+	if env.Capture {
+		if err := env.SaveCapture(rep); err != nil {
+			t.Errorf("%v", err)
+		}
+	}
 	failed := err != nil || !rep.Done
 	if err != nil {
 		t.Errorf("%v", err)
@@ -120,7 +184,7 @@ func boot(t *testing.T, o vm.Options, own map[string]func(*testing.T, *vm.Scenar
 			if sc := rep.Scenario(s.Name); sc != nil && sc.Seconds > 0 {
 				t.Logf("ran %.1fs", sc.Seconds)
 			}
-			if !checkScenario(t, rep.Scenario(s.Name), own[s.Name]) {
+			if !checkScenario(t, env.Kernel.Name, rep.Scenario(s.Name), own[s.Name]) {
 				failed = true
 			}
 		})
@@ -136,7 +200,7 @@ func boot(t *testing.T, o vm.Options, own map[string]func(*testing.T, *vm.Scenar
 
 // checkScenario reports the scenario's verdict: its output against its
 // .want file (or the check given), its end, and what it left in tracefs.
-func checkScenario(t *testing.T, s *vm.Scenario, check func(*testing.T, *vm.Scenario)) bool {
+func checkScenario(t *testing.T, kernel string, s *vm.Scenario, check func(*testing.T, *vm.Scenario)) bool {
 	t.Helper()
 	if s == nil {
 		t.Error("never started: an earlier scenario hung the guest or the VM timed out")
@@ -151,7 +215,7 @@ func checkScenario(t *testing.T, s *vm.Scenario, check func(*testing.T, *vm.Scen
 	}
 	if check != nil {
 		check(t, s)
-	} else if want, err := expect.Load(filepath.Join(scenarioDir(t), s.Name+".want")); err != nil {
+	} else if want, err := expect.Load(wantFile(scenarioDir(t), s.Name, kernel)); err != nil {
 		t.Error(err)
 	} else if res := want.Match(s.Output); !res.OK() {
 		t.Errorf("output does not match:\n%s", res.Report(want.File, s.Output))
@@ -163,6 +227,35 @@ func checkScenario(t *testing.T, s *vm.Scenario, check func(*testing.T, *vm.Scen
 		t.Errorf("left behind in tracefs:\n  %s", strings.Join(s.Leftovers, "\n  "))
 	}
 	return !t.Failed()
+}
+
+// wantFile is the scenario's expectations on this kernel: NAME@KERNEL.want
+// where the kernel behaves differently, else NAME.want.
+func wantFile(dir, name, kernel string) string {
+	if kernel != "" {
+		p := filepath.Join(dir, name+"@"+kernel+".want")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return filepath.Join(dir, name+".want")
+}
+
+func hasKernel(ks []kernels.Kernel, name string) bool {
+	for _, k := range ks {
+		if k.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// testWriter sends the kernel fetcher's progress to the test log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }
 
 func scenarioDir(t *testing.T) string {

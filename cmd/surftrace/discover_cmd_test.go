@@ -12,13 +12,10 @@ import (
 	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
-// discKernel is the bundled test kernel's directory, or skips.
+// discKernel is the committed test kernel's directory.
 func discKernel(t *testing.T) string {
 	t.Helper()
-	if testkernel.Dir() == "" {
-		t.Skipf("test kernel %s not found (../shared/kernels from the repository root, or $SURFTRACE_KERNELS)", testkernel.Name)
-	}
-	return testkernel.Dir()
+	return testkernel.Need(t)
 }
 
 // discRoot is the root command with the discovery commands and the

@@ -80,10 +80,7 @@ func surftrace(t *testing.T, asNobody bool, args ...string) result {
 
 func bundledFlags(t *testing.T) []string {
 	t.Helper()
-	d := testkernel.Dir()
-	if d == "" {
-		t.Skipf("test kernel %s not found (../shared/kernels from the repository root)", testkernel.Name)
-	}
+	d := testkernel.Need(t)
 	return []string{"-S", "--btf", filepath.Join(d, "vmlinux.btf.gz"), "--kallsyms", filepath.Join(d, "kallsyms.gz")}
 }
 

@@ -38,11 +38,12 @@ func RepoRoot() (string, error) {
 // runs (gitignored).
 func CacheDir(root string) string { return filepath.Join(root, "e2e", ".cache") }
 
-// BuildSurftrace builds the static binary the guest runs into out, or
-// takes SURFTRACE_BIN when set. go build is incremental, so an unchanged
-// tree costs little. The error carries the compiler's output.
-func BuildSurftrace(ctx context.Context, root, out string) (string, error) {
-	if bin := os.Getenv("SURFTRACE_BIN"); bin != "" {
+// BuildSurftrace builds the static binary the guest runs (for goarch)
+// into out, or takes SURFTRACE_BIN when set for an amd64 guest. go build
+// is incremental, so an unchanged tree costs little. The error carries the
+// compiler's output.
+func BuildSurftrace(ctx context.Context, root, goarch, out string) (string, error) {
+	if bin := os.Getenv("SURFTRACE_BIN"); bin != "" && goarch == "amd64" {
 		return bin, nil
 	}
 	goBin, err := exec.LookPath("go")
@@ -57,7 +58,7 @@ func BuildSurftrace(ctx context.Context, root, out string) (string, error) {
 	}
 	cmd := exec.CommandContext(ctx, goBin, "build", "-trimpath", "-o", out, "./cmd/surftrace")
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("build surftrace: %w\n%s", err, msg)
 	}
@@ -105,7 +106,7 @@ func LoadScripts(dir string, names ...string) ([]Script, error) {
 // scripts/deps.sh installs them).
 func Preflight() error {
 	var missing []string
-	for _, tool := range []string{QemuBinary, "ldd"} {
+	for _, tool := range []string{qemuBinaries["x86_64"], qemuBinaries["aarch64"], "ldd", "apt-get", "dpkg-deb", "xz", "zstd"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			missing = append(missing, tool)
 		}

@@ -32,8 +32,15 @@ type Guest struct {
 	// libraries and loader, at the same paths (tc, nc: busybox's lack UDP
 	// and qdisc classes).
 	HostTools []string
+	// HostFiles are files copied as they are: guest path → host path (a
+	// foreign guest's tools and libraries).
+	HostFiles map[string]string
 	// Files are extra files: guest path → content.
 	Files map[string][]byte
+	// ResultsTTY is the guest's device for the results port; "" is ttyS1.
+	ResultsTTY string
+	// Capture makes /init list what the kernel offers before the scenarios.
+	Capture bool
 }
 
 // DefaultHostTools are the host programs the scenarios call by full path.
@@ -48,9 +55,16 @@ func WriteInitramfs(dst string, g Guest) error {
 	if bb == "" {
 		bb = "/bin/busybox"
 	}
-	applets, err := busyboxApplets(bb)
-	if err != nil {
-		return err
+	// A foreign busybox cannot be asked for its applets here: /init
+	// installs their links itself at boot.
+	var applets []string
+	if len(g.HostFiles) == 0 {
+		var err error
+		if applets, err = busyboxApplets(bb); err != nil {
+			return err
+		}
+	} else if _, err := os.Stat(bb); err != nil {
+		return fmt.Errorf("busybox %s: %w (%w)", bb, ErrMissing, err)
 	}
 	f, err := os.Create(dst)
 	if err != nil {
@@ -75,8 +89,21 @@ func WriteInitramfs(dst string, g Guest) error {
 			c.Symlink("/bin/"+a, "busybox")
 		}
 	}
+	if len(applets) == 0 {
+		c.Symlink("/bin/sh", "busybox")
+	}
 	if err := addHostTools(c, g.HostTools); err != nil {
 		return err
+	}
+	hostFiles := make([]string, 0, len(g.HostFiles))
+	for k := range g.HostFiles {
+		hostFiles = append(hostFiles, k)
+	}
+	sort.Strings(hostFiles)
+	for _, dst := range hostFiles {
+		if err := addFile(c, dst, g.HostFiles[dst], 0o755); err != nil {
+			return err
+		}
 	}
 	if g.Surftrace != "" {
 		if err := addFile(c, "/usr/bin/surftrace", g.Surftrace, 0o755); err != nil {
@@ -96,7 +123,16 @@ func WriteInitramfs(dst string, g Guest) error {
 		c.File("/scenarios/"+s.Name+".sh", s.Body, 0o755)
 		names = append(names, s.Name)
 	}
-	conf := fmt.Sprintf("MODULES=%q\nSCENARIOS=%q\n", strings.Join(mods, " "), strings.Join(names, " "))
+	tty := g.ResultsTTY
+	if tty == "" {
+		tty = "/dev/ttyS1"
+	}
+	capture := 0
+	if g.Capture {
+		capture = 1
+	}
+	conf := fmt.Sprintf("MODULES=%q\nSCENARIOS=%q\nRESULTS=%q\nCAPTURE=%d\nINSTALL_APPLETS=%d\n",
+		strings.Join(mods, " "), strings.Join(names, " "), tty, capture, boolInt(len(applets) == 0))
 	c.File("/etc/e2e.conf", []byte(conf), 0o644)
 	if err := addGuestFiles(c); err != nil {
 		return err
@@ -209,4 +245,11 @@ func parseLdd(out []byte) []string {
 		}
 	}
 	return libs
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

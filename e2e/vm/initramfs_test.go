@@ -45,7 +45,7 @@ func TestWriteInitramfs(t *testing.T) {
 		{"lib/e2e/common.sh", "", modeRegular | 0o755},
 		{"scenarios/01-a.sh", "echo a\n", modeRegular | 0o755},
 		{"lib/modules/e2e/dummy.ko", "module", modeRegular | 0o644},
-		{"etc/e2e.conf", "MODULES=\"/lib/modules/e2e/dummy.ko\"\nSCENARIOS=\"01-a\"\n", modeRegular | 0o644},
+		{"etc/e2e.conf", "MODULES=\"/lib/modules/e2e/dummy.ko\"\nSCENARIOS=\"01-a\"\nRESULTS=\"/dev/ttyS1\"\nCAPTURE=0\nINSTALL_APPLETS=0\n", modeRegular | 0o644},
 		{"etc/extra", "x", modeRegular | 0o644},
 		{"dev/console", "", modeCharDev | 0o600},
 	}

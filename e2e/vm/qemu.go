@@ -16,7 +16,9 @@ import (
 
 // Machine is one qemu boot.
 type Machine struct {
-	Kernel string // -kernel: a PVH vmlinux or a bzImage
+	// Arch is the guest's uname -m: x86_64 (the default) or aarch64.
+	Arch   string
+	Kernel string // -kernel: a PVH vmlinux, a bzImage or an arm64 Image
 	Initrd string
 	// Append is added to the kernel command line after the harness's own.
 	Append string
@@ -41,30 +43,58 @@ type Run struct {
 // ErrTimeout says qemu was killed because Machine.Timeout passed.
 var ErrTimeout = errors.New("vm timed out")
 
-// QemuBinary is the emulator the harness runs.
-const QemuBinary = "qemu-system-x86_64"
+// qemuBinaries are the emulators the harness runs, by guest architecture.
+var qemuBinaries = map[string]string{"x86_64": "qemu-system-x86_64", "aarch64": "qemu-system-aarch64"}
 
-// Args returns qemu's command line. Always TCG: KVM exists on the CI hosts
-// but nested guests hang there. la57 is off so the guest uses 4-level paging
-// like most real machines; no NIC (-nodefaults): loopback and dummy devices
-// carry the scenarios' traffic.
+// Binary is the emulator of the machine's architecture.
+func (m Machine) Binary() string {
+	if m.Arch == "aarch64" {
+		return qemuBinaries["aarch64"]
+	}
+	return qemuBinaries["x86_64"]
+}
+
+// Args returns qemu's command line. Always TCG: hardware acceleration is
+// not to be counted on where the suite runs, and nested guests can hang.
+// No NIC (-nodefaults): loopback and dummy devices carry the scenarios'
+// traffic. The kernel console goes to the first serial port (a file), the
+// results to a second port read live.
+//
+// x86_64: la57 is off so the guest uses 4-level paging like most real
+// machines; the results port is the second 16550 (ttyS1).
+//
+// aarch64: the virt board has a single UART (the console, ttyAMA0), so the
+// results travel on a virtio console (hvc0). pauth-impdef makes pointer
+// authentication cheap to emulate: the architected algorithm costs
+// seconds of boot under TCG.
 func (m Machine) Args() []string {
 	mem := m.MemMB
 	if mem == 0 {
 		mem = 512
 	}
-	cmdline := "console=ttyS0 quiet panic=-1"
+	console := "ttyS0"
+	if m.Arch == "aarch64" {
+		console = "ttyAMA0"
+	}
+	cmdline := "console=" + console + " quiet panic=-1"
 	if m.Append != "" {
 		cmdline += " " + m.Append
 	}
-	return []string{
-		"-accel", "tcg", "-cpu", "max,la57=off", "-m", strconv.Itoa(mem),
+	args := []string{"-accel", "tcg"}
+	if m.Arch == "aarch64" {
+		args = append(args, "-M", "virt", "-cpu", "max,pauth-impdef=on")
+	} else {
+		args = append(args, "-cpu", "max,la57=off")
+	}
+	args = append(args, "-m", strconv.Itoa(mem),
 		"-nodefaults", "-display", "none", "-monitor", "none", "-no-reboot",
 		"-kernel", m.Kernel, "-initrd", m.Initrd, "-append", cmdline,
-		"-serial", "file:" + m.ConsoleLog,
-		"-chardev", "stdio,id=results,signal=off",
-		"-serial", "chardev:results",
+		"-serial", "file:"+m.ConsoleLog,
+		"-chardev", "stdio,id=results,signal=off")
+	if m.Arch == "aarch64" {
+		return append(args, "-device", "virtio-serial-pci", "-device", "virtconsole,chardev=results")
 	}
+	return append(args, "-serial", "chardev:results")
 }
 
 // Boot runs the machine until the guest powers off, the timeout passes or
@@ -76,7 +106,7 @@ func Boot(ctx context.Context, m Machine) (*Run, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, m.Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, QemuBinary, m.Args()...)
+	cmd := exec.CommandContext(ctx, m.Binary(), m.Args()...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second

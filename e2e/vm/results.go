@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"encoding/base64"
 	"bufio"
 	"bytes"
 	"strconv"
@@ -45,6 +46,10 @@ type Report struct {
 	Warnings  []string
 	Scenarios []*Scenario
 	Dmesg     []string // the guest's kernel log, when it got that far
+	// Files are what the guest captured (@@@FILE blocks), by name, still
+	// gzipped; Captured says the capture ran to its end.
+	Files    map[string][]byte
+	Captured bool
 }
 
 // Scenario returns the named scenario's result, or nil if it never began.
@@ -64,12 +69,16 @@ func ParseResults(out []byte) *Report {
 	var cur *Scenario
 	var begun float64
 	inState, inDmesg := false, false
+	var file string
+	var b64 strings.Builder
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
 	for sc.Scan() {
 		line := strings.TrimRight(sc.Text(), "\r")
 		if !strings.HasPrefix(line, markerPrefix) {
 			switch {
+			case file != "":
+				b64.WriteString(line)
 			case inDmesg:
 				r.Dmesg = append(r.Dmesg, line)
 			case inState && cur != nil:
@@ -120,6 +129,19 @@ func ParseResults(out []byte) *Report {
 			inState = false
 		case "WARN":
 			r.Warnings = append(r.Warnings, strings.TrimSpace(strings.TrimPrefix(line, markerPrefix+"WARN")))
+		case "FILE":
+			file = arg(1)
+			b64.Reset()
+		case "ENDFILE":
+			if data, err := base64.StdEncoding.DecodeString(b64.String()); err == nil && file != "" {
+				if r.Files == nil {
+					r.Files = map[string][]byte{}
+				}
+				r.Files[file] = data
+			}
+			file = ""
+		case "CAPTURED":
+			r.Captured = true
 		case "DMESG":
 			inDmesg = true
 		case "ENDDMESG":

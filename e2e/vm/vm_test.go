@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"context"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -163,18 +164,38 @@ func TestExtractVmlinuxNoELF(t *testing.T) {
 	}
 }
 
-// TestExtractVmlinux unpacks the real test kernel when it is at hand.
+// TestExtractVmlinux unpacks each x86_64 kernel of the matrix (xz and
+// zstd bzImages), fetching it when it is not in the cache yet.
 func TestExtractVmlinux(t *testing.T) {
-	root, err := RepoRoot()
-	if err != nil {
-		t.Skip(err)
+	if testing.Short() {
+		t.Skip("fetches the test kernels; skipped with -short")
 	}
-	k, err := FindKernel(root)
+	m, err := Matrix()
 	if err != nil {
-		t.Skipf("no test kernel: %v", err)
+		t.Fatal(err)
 	}
-	if _, err := exec.LookPath("xz"); err != nil {
-		t.Skip("no xz on this host")
+	for _, mk := range m.Kernels {
+		if mk.Arch != "amd64" {
+			continue
+		}
+		t.Run(mk.Name, func(t *testing.T) {
+			k, err := FindKernel(context.Background(), mk.Name, nil)
+			if err != nil {
+				if os.Getenv("CI") == "true" {
+					t.Fatal(err)
+				}
+				t.Skipf("no test kernel: %v", err)
+			}
+			extractOne(t, k)
+		})
+	}
+}
+
+func extractOne(t *testing.T, k Kernel) {
+	for _, tool := range []string{"xz", "zstd"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("no %s on this host", tool)
+		}
 	}
 	out, err := ExtractVmlinux(k.Image, t.TempDir())
 	if err != nil {
@@ -285,29 +306,22 @@ func TestFindKernelEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("SURFTRACE_KERNEL", img)
-	k, err := FindKernel("/nonexistent")
-	if err != nil || k.Image != img || k.ModulesDir != "" {
+	k, err := FindKernel(context.Background(), "", nil)
+	if err != nil || k.Image != img || len(k.Modules) != 0 || k.Name != "custom" {
 		t.Errorf("FindKernel with SURFTRACE_KERNEL = %+v, %v", k, err)
-	}
-	t.Setenv("SURFTRACE_KERNEL", "")
-	t.Setenv("SURFTRACE_KERNEL_DIR", dir)
-	if _, err := FindKernel("/nonexistent"); !IsMissing(err) {
-		t.Errorf("FindKernel of a dir without vmlinuz: %v, want ErrMissing", err)
 	}
 	if err := os.Mkdir(filepath.Join(dir, "modules"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "vmlinuz"), []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	k, err = FindKernel("/nonexistent")
-	if err != nil || k.ModulesDir != filepath.Join(dir, "modules") {
-		t.Errorf("FindKernel with SURFTRACE_KERNEL_DIR = %+v, %v", k, err)
-	}
 	if err := os.WriteFile(filepath.Join(dir, "modules", "dummy.ko"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if mods := k.Modules(); len(mods) != 1 || filepath.Base(mods[0]) != "dummy.ko" {
-		t.Errorf("Modules() = %q", mods)
+	k, err = FindKernel(context.Background(), "", nil)
+	if err != nil || len(k.Modules) != 1 || filepath.Base(k.Modules[0]) != "dummy.ko" {
+		t.Errorf("FindKernel with modules beside = %+v, %v", k, err)
+	}
+	t.Setenv("SURFTRACE_KERNEL", filepath.Join(dir, "none"))
+	if _, err := FindKernel(context.Background(), "", nil); !IsMissing(err) {
+		t.Errorf("FindKernel of a missing image: %v, want ErrMissing", err)
 	}
 }

@@ -19,9 +19,7 @@ var bundled = sync.OnceValues(func() (*BTF, error) {
 
 func kernelBTF(tb testing.TB) *BTF {
 	tb.Helper()
-	if testkernel.Dir() == "" {
-		tb.Skipf("test kernel %s not found (../shared/kernels from the repository root, or $SURFTRACE_KERNELS)", testkernel.Name)
-	}
+	testkernel.Need(tb)
 	b, err := bundled()
 	if err != nil {
 		tb.Fatal(err)

@@ -8,25 +8,18 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
-// testKernel is the bundled Debian 6.1 kernel (SPEC §6).
-const testKernel = "../../../shared/kernels/debian-6.1.0-56-amd64"
-
+// testKernelFile is a file of the committed test kernel (the Debian 6.1
+// kernel of testdata/kernels); its image comes from the kernel cache.
 func testKernelFile(t *testing.T, name string) string {
 	t.Helper()
-	p, err := filepath.Abs(filepath.Join(testKernel, name))
-	if err == nil {
-		_, err = os.Stat(p)
+	if name == "vmlinuz" {
+		return testkernel.Vmlinuz(t)
 	}
-	if err != nil {
-		// Outside this tree layout, fall back to the shared location.
-		p = filepath.Join("/work/shared/kernels/debian-6.1.0-56-amd64", name)
-		if _, err := os.Stat(p); err != nil {
-			t.Skipf("test kernel file %s not found", name)
-		}
-	}
-	return p
+	return filepath.Join(testkernel.Need(t), name)
 }
 
 var vmlinuxOnce struct {

@@ -48,7 +48,7 @@ func run() error {
 	}
 	defer os.RemoveAll(work)
 	say("building surftrace and the guest")
-	env, err := vm.Prepare(ctx, vm.Options{Scripts: []vm.Script{{Name: name, Body: script}}, WorkDir: work})
+	env, err := vm.Prepare(ctx, vm.Options{Scripts: []vm.Script{{Name: name, Body: script}}, WorkDir: work, Progress: os.Stderr})
 	if err != nil {
 		return err
 	}
@@ -63,6 +63,9 @@ func run() error {
 		return err
 	}
 	rep := vm.ParseResults(r.Output)
+	if err := env.SaveCapture(rep); err != nil {
+		say("%v", err)
+	}
 	s := rep.Scenario(name)
 	switch {
 	case s == nil || !s.Ended:
@@ -77,11 +80,14 @@ func run() error {
 }
 
 // show prints the guest's lines as they arrive: the demo script's output
-// as is, the boot as a note, the rest (state checks, kernel log) not at all.
+// as is, the boot as a note, the rest (state checks, captured files,
+// kernel log) not at all.
 var inScript bool
 
 func show(line string) {
 	switch {
+	case strings.HasPrefix(line, "@@@FILE "):
+		say("listing what the kernel offers (first boot of this kernel): %s", strings.TrimPrefix(line, "@@@FILE "))
 	case strings.HasPrefix(line, "@@@BEGIN "):
 		inScript = true
 	case strings.HasPrefix(line, "@@@END "):

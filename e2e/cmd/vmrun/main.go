@@ -3,7 +3,11 @@
 // way to try something on the test kernel, or to capture real trace output
 // for tests.
 //
-//	go run ./e2e/cmd/vmrun [-bzimage] [-timeout 2m] [-append ARGS] [-dmesg] [-keep] FILE.sh|SCENARIO ...
+//	go run ./e2e/cmd/vmrun [-k KERNEL] [-bzimage] [-timeout 2m] [-append ARGS] [-dmesg] [-keep] FILE.sh|SCENARIO ...
+//
+// KERNEL is a name of the kernel matrix (e2e/kernels/matrix.txt: 5.10, 6.1,
+// 6.12, 6.12-arm64); the default is the matrix's default. A kernel not in
+// the cache yet is fetched first.
 //
 // Each script runs as root in the guest with tracefs mounted, surftrace on
 // $PATH and the helpers of /lib/e2e/common.sh; the exit status is non-zero
@@ -36,6 +40,7 @@ func run() error {
 	keep := flag.Bool("keep", false, "keep the work directory (console log, initramfs)")
 	dmesg := flag.Bool("dmesg", false, "also print the guest's kernel log at the end")
 	appendArgs := flag.String("append", "", "add to the kernel command line")
+	kernel := flag.String("k", "", "the matrix kernel to boot (default: the matrix's default)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -63,7 +68,7 @@ func run() error {
 		defer os.RemoveAll(work)
 	}
 	logf := func(f string, a ...any) { fmt.Fprintf(os.Stderr, "vmrun: "+f+"\n", a...) }
-	env, err := vm.Prepare(ctx, vm.Options{Scripts: scripts, Only: only, BzImage: *bz, WorkDir: work, Logf: logf, Append: *appendArgs})
+	env, err := vm.Prepare(ctx, vm.Options{Kernel: *kernel, Progress: os.Stderr, Scripts: scripts, Only: only, BzImage: *bz, WorkDir: work, Logf: logf, Append: *appendArgs})
 	if err != nil {
 		return err
 	}
@@ -92,7 +97,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	if !vm.ParseResults(r.Output).Done {
+	rep := vm.ParseResults(r.Output)
+	if err := env.SaveCapture(rep); err != nil {
+		logf("%v", err)
+	}
+	if !rep.Done {
 		return fmt.Errorf("the guest did not finish its scripts")
 	}
 	return nil

@@ -5,19 +5,23 @@
 # them: see ParseResults), reports what tracing state each left behind,
 # resets it, and powers off. The kernel console stays on the first port.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb
+. /etc/e2e.conf
+# A foreign-architecture busybox could not be asked for its applets on the
+# host: it links them now, before anything calls one by name.
+[ "$INSTALL_APPLETS" = 1 ] && /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 mount -t tracefs tracefs /sys/kernel/tracing
 mount -t debugfs debugfs /sys/kernel/debug
-. /etc/e2e.conf
 . /lib/e2e/common.sh
+. /lib/e2e/capture.sh
 
 # The results port is opened once and stays open: its settings would be
 # reset on the last close. No \n → \r\n translation.
-exec 3>/dev/ttyS1
-stty -F /dev/ttyS1 raw -echo -onlcr 2>/dev/null
+exec 3>"$RESULTS"
+stty -F "$RESULTS" raw -echo -onlcr 2>/dev/null
 say() { echo "$*" >&3; }
 say "@@@BOOTED $(cut -d' ' -f1 /proc/uptime) $(uname -r)"
 
@@ -30,6 +34,7 @@ ip link set lo up
 ip link show dummy0 >/dev/null 2>&1 || ip link add dummy0 type dummy
 ip addr add 10.0.1.1/24 dev dummy0
 ip link set dummy0 up
+[ "$CAPTURE" = 1 ] && capture_all
 
 # E2E_TIMEOUT (from the kernel command line: vmrun -append E2E_TIMEOUT=90)
 # bounds one scenario; the host bounds the whole run.

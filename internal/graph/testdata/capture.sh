@@ -7,6 +7,8 @@
 # to run the tests: the captured files are committed beside this script.
 #
 #   KERNEL=/path/to/vmlinuz SMP=2 bash capture.sh /tmp/graph-capture
+#       (the default is the test kernel in the kernel cache: fetch it with
+#       go run ./e2e/cmd/kernels -k 6.1)
 #   ONLY="lost sched" bash capture.sh /tmp/x       (some sections only)
 #   EXTRA="/tmp/graph.test /tmp/surftrace" ONLY="live-test cli" bash capture.sh /tmp/x
 #       (go test -c -o /tmp/graph.test ./internal/graph/ and a static
@@ -14,7 +16,7 @@
 set -euo pipefail
 
 out=${1:?usage: capture.sh OUTDIR}
-kernel=${KERNEL:-/work/shared/kernels/debian-6.1.0-56-amd64/vmlinuz}
+kernel=${KERNEL:-${SURFTRACE_KERNEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/surftrace/kernels}/6.1/vmlinuz}
 smp=${SMP:-2}
 busybox=${BUSYBOX:-/bin/busybox}
 work=$(mktemp -d /tmp/graph-capture.XXXXXX)
