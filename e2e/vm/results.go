@@ -1,9 +1,9 @@
 package vm
 
 import (
-	"encoding/base64"
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"strconv"
 	"strings"
 )
