@@ -5,7 +5,8 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/surftrace
 FUZZTIME ?= 30s
-export GOFLAGS ?= -mod=mod
+# make e2e KERNELS=6.1 (or 5.10,6.12-arm64): the kernels of the matrix to boot.
+export KERNELS
 
 .PHONY: all build static deps test unit e2e demo bench fuzz vet clean
 
@@ -27,7 +28,7 @@ unit: deps build
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
 
 e2e: deps build
-	$(GO) test -count=1 -timeout 10m -v ./e2e/
+	$(GO) test -count=1 -timeout 14m -v ./e2e/
 
 test: deps vet build
 	$(GO) test -count=1 -timeout 14m ./...

@@ -5,9 +5,11 @@
 heading a function that does not exist
 refused -q -c 1 -t 5s 'p no_such_function_xyz'
 leftovers
-# dev_qdisc_enqueue+20 is "mov (%rsi),%rax" (48 8b 06): +22 is inside it.
+# ip_output+1 is inside its first instruction on every kernel of the
+# matrix: the 5-byte ftrace call or nop (5.10, 6.1), endbr64 (6.12 x86_64,
+# with IBT), a 4-byte instruction (arm64).
 heading an offset inside an instruction
-refused -q -c 1 -t 5s 'p dev_qdisc_enqueue+22'
+refused -q -c 1 -t 5s 'p ip_output+1'
 leftovers
 # A number compared with a string field passes the filter grammar; the
 # kernel refuses it: "Expecting string field" (the instance's error_log).

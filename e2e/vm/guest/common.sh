@@ -5,6 +5,14 @@
 #   "# == TITLE" starts a section (see package expect);
 #   every other line comes from the tool under test.
 T=/sys/kernel/tracing
+# What differs between the kernels of the matrix is chosen from these.
+ARCH=$(uname -m)
+KREL=$(uname -r)
+# ARG0..ARG2: the registers of a function's first three arguments.
+case $ARCH in
+aarch64) ARG0=%x0 ARG1=%x1 ARG2=%x2 ;;
+*) ARG0=%di ARG1=%si ARG2=%dx ;;
+esac
 
 # Debian's busybox runs its own applets before $PATH (standalone shell), and
 # its nc has no UDP, its tc no classes: functions win over applets.
