@@ -67,7 +67,7 @@ func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string
 		if err := c.checkDisplaySize(a, v, t.Size); err != nil {
 			return "", "", err
 		}
-		ft := fmt.Sprintf("%s%d", fmtLetter, t.Size*8)
+		ft := fmt.Sprintf("%s%d", defaultLetter(a, disp, t), t.Size*8)
 		return v.expr() + ":" + ft, ft, nil
 	case btfdwarf.Pointer:
 		el, _ := t.Elem()
@@ -99,7 +99,7 @@ func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string
 		el = unwrapScalar(el)
 		if el.Kind == btfdwarf.Int || el.Kind == btfdwarf.Enum || el.Kind == btfdwarf.Pointer {
 			if n := t.Len; n > 0 && n <= maxArrayLen && v.inMemory() {
-				ft := fmt.Sprintf("%s%d[%d]", fmtLetter, el.Size*8, n)
+				ft := fmt.Sprintf("%s%d[%d]", defaultLetter(a, disp, el), el.Size*8, n)
 				return v.expr() + ":" + ft, ft, nil
 			}
 		}
@@ -115,6 +115,38 @@ func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string
 	}
 	p, n := whole()
 	return "", "", c.errf(p, n, ErrType, "%s is %s, which kprobes cannot fetch", v.what, t)
+}
+
+// defaultLetter is the fetch type's letter for an integer of C type t:
+// the user's S/U/X when given, else the signedness of the C type, so that
+// an int holding -7 prints -7 and a filter compares it signed (the kernel
+// compares per the field's declared type). Prefixed names show bytes
+// reordered, which only makes sense of the unsigned bits.
+func defaultLetter(a *expr.Arg, disp probe.Display, t *btfdwarf.Type) string {
+	if a.Format != "" {
+		return strings.ToLower(a.Format)
+	}
+	if disp == probe.DisplayDefault && isSigned(t) {
+		return "s"
+	}
+	return "u"
+}
+
+// isSigned reports whether values of the integer or enum type t can be
+// negative: a signed integer encoding (char too where the compiler made
+// it signed), or an enum with a negative enumerator or a signed encoding.
+func isSigned(t *btfdwarf.Type) bool {
+	switch t.Kind {
+	case btfdwarf.Int:
+		return t.Signed
+	case btfdwarf.Enum:
+		for _, e := range t.Enumerators {
+			if e.Value < 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (c *compiler) userString() string {
