@@ -119,6 +119,7 @@ func TestShowErrors(t *testing.T) {
 		{[]string{"x ip_output"}, 1, `unknown probe type "x"`, "x"},
 		{[]string{"-a", "sparc", "p ip_output a=%0"}, 2, `unknown architecture "sparc"`, ""},
 		{[]string{"-m", "gdb", "p ip_output a=%0"}, 2, "-m gdb was the original's type database mode", ""},
+		{[]string{"--json", "p ip_output a=%0"}, 2, "--json formats traced events; -S prints no events", ""},
 	}
 	for _, tc := range tests {
 		r := surftrace(t, false, append(flags, tc.args...)...)

@@ -93,12 +93,13 @@ func (r *Renderer) splitNames(b []byte, p int) {
 		r.text, r.hasText = span{p, n}, true
 		return
 	}
+	budget := maxTries
 	for p < n {
 		eq := identEq(b, p)
 		if eq < 0 {
 			break // unreachable: a value only ends before " name=" or at the end
 		}
-		ve := valueEnd(b, eq+1)
+		ve := valueEnd(b, eq+1, &budget)
 		r.args = append(r.args, arg{name: span{p, eq}, val: span{eq + 1, ve}, display: displayOf(b[p:eq])})
 		p = ve + 1
 	}
@@ -106,14 +107,20 @@ func (r *Renderer) splitNames(b []byte, p int) {
 
 // valueEnd finds where the value starting at vs ends: a string at the
 // first '"' followed by " name=" or the end of the line, an array likewise
-// at '}', anything else before the next " name=".
-func valueEnd(b []byte, vs int) int {
+// at '}', anything else before the next " name=". The kernel prints a
+// string as "%s" without escaping, so a string holding `" x=1` shows a
+// quote followed by " name=" before its end; such a cut is taken only if
+// the rest of the line still reads as values the kernel prints, where a
+// value that is not a string holds no '"'. budget bounds that look-ahead
+// on a line built to make it costly; once spent, the first cut wins.
+func valueEnd(b []byte, vs int, budget *int) int {
 	n := len(b)
 	if vs < n && (b[vs] == '"' || b[vs] == '{') {
 		cl := byte('"')
 		if b[vs] == '{' {
 			cl = '}'
 		}
+		first := -1
 		for j := vs + 1; j < n; j++ {
 			k := bytes.IndexByte(b[j:], cl)
 			if k < 0 {
@@ -123,9 +130,25 @@ func valueEnd(b []byte, vs int) int {
 			if j == n-1 {
 				return n
 			}
-			if nameFollows(b, j+1) {
+			if !nameFollows(b, j+1) {
+				continue
+			}
+			if cl == '}' {
 				return j + 1
 			}
+			if first < 0 {
+				first = j + 1
+			}
+			if *budget <= 0 {
+				return first
+			}
+			*budget--
+			if plausibleRest(b, j+1, budget) {
+				return j + 1
+			}
+		}
+		if first >= 0 {
+			return first
 		}
 		if cl == '"' {
 			return n // no closing quote: a string cut by a newline
@@ -142,6 +165,23 @@ func valueEnd(b []byte, vs int) int {
 		}
 	}
 	return n
+}
+
+// plausibleRest reports whether b[p:], which starts with " name=", splits
+// into values of which none but strings holds a '"'.
+func plausibleRest(b []byte, p int, budget *int) bool {
+	for p < len(b) {
+		eq := identEq(b, p+1)
+		if eq < 0 {
+			return false
+		}
+		ve := valueEnd(b, eq+1, budget)
+		if v := b[eq+1 : ve]; len(v) > 0 && v[0] != '"' && bytes.IndexByte(v, '"') >= 0 {
+			return false
+		}
+		p = ve
+	}
+	return true
 }
 
 // nameFollows reports whether b[j:] begins with " name=".

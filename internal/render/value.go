@@ -177,8 +177,13 @@ func convert(dst, v []byte, d probe.Display, enum map[int64]string, jsonOut bool
 		}
 		u = bits.ReverseBytes64(u) >> (64 - 8*size)
 		hex := d == probe.DisplayBE16Hex || d == probe.DisplayBE32Hex || d == probe.DisplayBE64Hex
-		if hex && !jsonOut {
+		switch {
+		case hex && jsonOut:
+			return appendJSONHex(dst, u), true
+		case hex:
 			return strconv.AppendUint(append(dst, '0', 'x'), u, 16), true
+		case jsonOut:
+			return appendJSONUint(dst, u), true
 		}
 		return strconv.AppendUint(dst, u, 10), true
 	}
