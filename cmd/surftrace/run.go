@@ -128,6 +128,12 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 	default:
 		cc.EventFields = eventFields(findTracefsQuiet())
 	}
+	ftf := tracefs
+	if ftf == "" {
+		ftf = findTracefsQuiet()
+	}
+	cc.Features = kernelFeatures(cfg, ftf)
+	cc.Warn = func(msg string) { fmt.Fprintf(os.Stderr, "surftrace: warning: %s\n", msg) }
 	needKernel := false
 	for _, e := range parsed {
 		if !e.Kind.IsUser() && e.Kind != probe.Event {

@@ -47,6 +47,9 @@ func (c *compiler) arg(a *expr.Arg) (probe.Arg, error) {
 		return out, err
 	}
 	out.Fetch, out.Type = fetch, typ
+	if err := c.checkFeatures(a, &out); err != nil {
+		return out, err
+	}
 	if v.typ != nil && v.typ.Kind == btfdwarf.Enum && len(v.typ.Enumerators) > 0 {
 		out.Enum = map[int64]string{}
 		for _, e := range v.typ.Enumerators {

@@ -3,9 +3,11 @@ package compile
 import (
 	"errors"
 	"strconv"
+	"sync"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/probe"
 )
 
@@ -47,6 +49,39 @@ type Config struct {
 	User UserResolver
 	// EventFields lists a tracepoint's fields (nil: not checked).
 	EventFields func(system, event string) ([]string, error)
+	// Features reads what the target kernel's tracefs README lists
+	// (live, or a saved copy beside --kallsyms). Nil or an error means
+	// unknown: the Linux 6.1 baseline is assumed.
+	Features func() (*ftrace.Features, error)
+	// Warn receives warnings about expressions that compile but may
+	// print something other than what the user expects; nil drops them.
+	Warn func(msg string)
+
+	featOnce, warnOnceDone sync.Once
+	feat                   *ftrace.Features
+}
+
+// warnOnce passes msg to Warn, once per Config: the first of a kind of
+// warning is enough for a run.
+func (cfg *Config) warnOnce(msg string) {
+	if cfg.Warn == nil {
+		return
+	}
+	cfg.warnOnceDone.Do(func() { cfg.Warn(msg) })
+}
+
+// features returns the target's features, read once per Config.
+func (cfg *Config) features() *ftrace.Features {
+	cfg.featOnce.Do(func() {
+		if cfg.Features != nil {
+			if f, err := cfg.Features(); err == nil && f != nil {
+				cfg.feat = f
+				return
+			}
+		}
+		cfg.feat = ftrace.Baseline61()
+	})
+	return cfg.feat
 }
 
 // Compile translates expression number index of a run into a probe

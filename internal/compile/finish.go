@@ -258,7 +258,7 @@ func (c *compiler) bytesFetch(a *expr.Arg, v *value, n int) (string, string, err
 // explicitTypes are the fetch types a :TYPE suffix may name.
 var explicitTypes = map[string]int{
 	"u8": 1, "u16": 2, "u32": 4, "u64": 8, "s8": 1, "s16": 2, "s32": 4, "s64": 8,
-	"x8": 1, "x16": 2, "x32": 4, "x64": 8, "string": 0, "ustring": 0, "symbol": 0, "symstr": 0,
+	"x8": 1, "x16": 2, "x32": 4, "x64": 8, "char": 1, "string": 0, "ustring": 0, "symbol": 0, "symstr": 0,
 }
 
 // explicitType honours NAME=SOURCE:TYPE, e.g. pfun=%ax:symbol.
