@@ -3,6 +3,7 @@ package compile
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
@@ -119,7 +120,45 @@ func Compile(e *expr.Expr, index int, cfg *Config) (*probe.Def, error) {
 		}
 		d.Filter = f
 	}
+	if err := c.checkWords(d); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// checkWords refuses a definition whose words would not reach the kernel
+// as words: kprobe_events and uprobe_events split at whitespace, so a
+// space in a resolved object path (or any control byte anywhere) would
+// cut the definition somewhere the user did not write.
+func (c *compiler) checkWords(d *probe.Def) error {
+	t := c.e.Target
+	if i := probe.BadByte(d.Target); i >= 0 {
+		pos, n := t.Pos, len(t.Text)
+		if j := probe.BadByte(t.Text); j >= 0 {
+			pos, n = t.Pos+j, 1
+		}
+		what, shown := "the probe point", d.Target
+		if d.Kind.IsUser() {
+			what = "the object's path"
+			shown = d.Target[:strings.LastIndexByte(d.Target, ':')]
+		}
+		return c.errf(pos, n, ErrArgument, "%s %q holds %q, where %s splits the definition", what, shown, d.Target[i], eventsFile(d.Kind)).
+			WithHint("give a path without whitespace or control characters, e.g. through a symbolic link")
+	}
+	for i, pa := range d.Args {
+		a := c.e.Args[i]
+		if j := probe.BadByte(pa.Name + pa.Fetch); j >= 0 {
+			return c.errf(a.Base, len(a.Text), ErrArgument, "%s=%s holds %q, where %s splits the definition", pa.Name, pa.Fetch, (pa.Name + pa.Fetch)[j], eventsFile(d.Kind))
+		}
+	}
+	return nil
+}
+
+func eventsFile(k probe.Kind) string {
+	if k.IsUser() {
+		return "uprobe_events"
+	}
+	return "kprobe_events"
 }
 
 // compiler holds the state of one expression's compilation.

@@ -27,6 +27,16 @@ type errorCase struct {
 
 // errorCases has one case per kind of bad input (issue 9, acceptance 5).
 var errorCases = []errorCase{
+	{name: "vertical tab injecting an argument", src: "P /tmp/p:0x1166\vx=+0(%di):string\v#:func",
+		msg: []string{`control character '\v'`}, hint: []string{"splits probe definitions at whitespace"},
+		at: "\v", sentinel: expr.ErrSyntax},
+	{name: "form feed in a name", src: "p ip_output a\f=%0",
+		msg: []string{`control character '\f'`}, at: "\f", sentinel: expr.ErrSyntax},
+	{name: "DEL in a filter", src: "p ip_output a=%0 f:a==1\x7f",
+		msg: []string{`control character '\x7f'`}, at: "\x7f", sentinel: expr.ErrSyntax},
+	{name: "object path with a space", src: "P spacey:func v=%0",
+		msg: []string{`the object's path "/tmp/a b/spacey" holds ' ', where uprobe_events splits the definition`},
+		hint: []string{"without whitespace"}, at: "spacey:func", sentinel: ErrArgument},
 	{name: "unknown function", src: "p ip_outptu a=%0",
 		msg: []string{`no kernel function "ip_outptu"`}, hint: []string{"did you mean", "ip_output"},
 		at: "ip_outptu", sentinel: ErrUnknownFunction},
@@ -166,7 +176,13 @@ func checkError(t *testing.T, tc errorCase, err error) {
 	}
 	// What users see: the message, the expression, the caret under it.
 	lines := strings.Split(ee.Pretty(), "\n")
-	if len(lines) < 3 || lines[1] != "    "+tc.src || strings.Index(lines[2], "^") != 4+want {
+	shown := strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return '·' // a control byte shows as one visible column
+		}
+		return r
+	}, tc.src)
+	if len(lines) < 3 || lines[1] != "    "+shown || strings.Index(lines[2], "^") != 4+want {
 		t.Errorf("Pretty() does not put the caret at column %d:\n%s", want+1, ee.Pretty())
 	}
 }

@@ -112,6 +112,8 @@ func (fakeUser) ResolveUser(obj, fn string, off uint64, hasOff bool) (*UserTarge
 		return &UserTarget{Path: "/path/tuprobe", Offset: 0x5bd + off, Func: &btfdwarf.Func{Name: "func", Proto: proto}}, nil
 	case "bash:readline":
 		return &UserTarget{Path: "/usr/bin/bash", Offset: 0x8a870 + off}, nil
+	case "spacey:func":
+		return &UserTarget{Path: "/tmp/a b/spacey", Offset: 0x10}, nil
 	}
 	return nil, errors.New("no such object in the fake resolver")
 }

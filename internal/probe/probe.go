@@ -152,3 +152,18 @@ func (d Display) Size() int {
 	}
 	return 0
 }
+
+// BadByte returns the index of the first byte of s that cannot be part of
+// a word of a kprobe_events or uprobe_events line, or -1. The kernel splits
+// a definition at every byte isspace() accepts (space, \t, \n, \v, \f,
+// \r), so one inside a path or a name would start a new argument of the
+// attacker's choosing; other control bytes and DEL are refused too, as no
+// symbol, path or name the kernel prints holds one.
+func BadByte(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f {
+			return i
+		}
+	}
+	return -1
+}
