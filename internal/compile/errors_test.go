@@ -35,7 +35,7 @@ var errorCases = []errorCase{
 	{name: "DEL in a filter", src: "p ip_output a=%0 f:a==1\x7f",
 		msg: []string{`control character '\x7f'`}, at: "\x7f", sentinel: expr.ErrSyntax},
 	{name: "object path with a space", src: "P spacey:func v=%0",
-		msg: []string{`the object's path "/tmp/a b/spacey" holds ' ', where uprobe_events splits the definition`},
+		msg:  []string{`the object's path "/tmp/a b/spacey" holds ' ', where uprobe_events splits the definition`},
 		hint: []string{"without whitespace"}, at: "spacey:func", sentinel: ErrArgument},
 	{name: "unknown function", src: "p ip_outptu a=%0",
 		msg: []string{`no kernel function "ip_outptu"`}, hint: []string{"did you mean", "ip_output"},
