@@ -106,6 +106,11 @@ func Compile(e *expr.Expr, index int, cfg *Config) (*probe.Def, error) {
 	if err := c.target(d); err != nil {
 		return nil, err
 	}
+	if len(e.Args) > maxTraceArgs {
+		a := e.Args[maxTraceArgs]
+		return nil, c.errf(a.Base, len(a.Text), ErrArgument, "%d arguments: a probe takes at most %d (the kernel's MAX_TRACE_ARGS), and this is number %d", len(e.Args), maxTraceArgs, maxTraceArgs+1).
+			WithHint("split the values over two expressions on the same probe point")
+	}
 	for _, a := range e.Args {
 		pa, err := c.arg(a)
 		if err != nil {
@@ -160,6 +165,18 @@ func eventsFile(k probe.Kind) string {
 	}
 	return "kprobe_events"
 }
+
+// maxTraceArgs is the kernel's MAX_TRACE_ARGS: kprobe_events and
+// uprobe_events take at most this many arguments (6.1 silently drops the
+// rest).
+const maxTraceArgs = 128
+
+// maxDerefs is how many dereferences one fetch argument may chain. The
+// kernel compiles an argument into at most FETCH_INSN_MAX (16) fetch
+// instructions: the first fetch, one per dereference, the store, a
+// bitfield or array step and the end, which leaves 12 for dereferences
+// whatever the type (kernel/trace/trace_probe.h, 5.10 to 6.12).
+const maxDerefs = 12
 
 // compiler holds the state of one expression's compilation.
 type compiler struct {

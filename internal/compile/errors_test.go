@@ -37,6 +37,15 @@ var errorCases = []errorCase{
 	{name: "object path with a space", src: "P spacey:func v=%0",
 		msg:  []string{`the object's path "/tmp/a b/spacey" holds ' ', where uprobe_events splits the definition`},
 		hint: []string{"without whitespace"}, at: "spacey:func", sentinel: ErrArgument},
+	{name: "129 arguments", src: "p ip_output" + manyArgs(129),
+		msg: []string{"129 arguments: a probe takes at most 128 (the kernel's MAX_TRACE_ARGS), and this is number 129"},
+		at: "a128=%0", sentinel: ErrArgument},
+	{name: "a chain past the deref limit", src: "p wake_up_new_task p=%0" + strings.Repeat("->parent", 5000) + "->pid",
+		msg: []string{"p needs 13 dereferences; the kernel reads at most 12"},
+		at: "->parent", skip: 23 + 12*8, n: len(strings.Repeat("->parent", 5000-12)) + len("->pid"), sentinel: ErrArgument},
+	{name: "the 13th dereference", src: "p wake_up_new_task p=%0" + strings.Repeat("->parent", 12) + "->pid",
+		msg: []string{"p needs 13 dereferences; the kernel reads at most 12"}, hint: []string{"closer to the value"},
+		at: "->pid", sentinel: ErrArgument},
 	{name: "unknown function", src: "p ip_outptu a=%0",
 		msg: []string{`no kernel function "ip_outptu"`}, hint: []string{"did you mean", "ip_output"},
 		at: "ip_outptu", sentinel: ErrUnknownFunction},
@@ -118,6 +127,15 @@ var errorCases = []errorCase{
 		msg: []string{"this ( is never closed"}, at: "(", sentinel: expr.ErrSyntax},
 	{name: "struct by value in two registers", src: "p timestamp_truncate t=%0",
 		msg: []string{"passed by value in two registers (%di, %si)"}, at: "%0", sentinel: ErrType},
+}
+
+// manyArgs returns " a0=%0 a1=%0 …" with n arguments.
+func manyArgs(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(" a" + strconv.Itoa(i) + "=%0")
+	}
+	return b.String()
 }
 
 func TestErrors(t *testing.T) {
