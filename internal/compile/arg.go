@@ -51,6 +51,9 @@ func (c *compiler) arg(a *expr.Arg) (probe.Arg, error) {
 	if err != nil {
 		return out, err
 	}
+	if err := c.checkPrefix(a, v, typ); err != nil {
+		return out, err
+	}
 	out.Fetch, out.Type = fetch, typ
 	if n := derefs(fetch); n > maxDerefs {
 		return out, c.errf(a.Base, len(a.Text), ErrArgument, "%s needs %d dereferences, counting the one that reads the %s; the kernel reads at most %d in one argument (FETCH_INSN_MAX is 16 fetch instructions)", a.Name, n, typ, maxDerefs).
