@@ -129,8 +129,8 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 		cc.EventFields = eventFields(findTracefsQuiet())
 	}
 	ftf := tracefs
-	if ftf == "" {
-		ftf = findTracefsQuiet()
+	if ftf == "" && cfg.kallsyms == "" {
+		ftf = findTracefsQuiet() // another kernel's -S must not look at this one
 	}
 	cc.Features = kernelFeatures(cfg, ftf)
 	cc.Warn = func(msg string) { fmt.Fprintf(os.Stderr, "surftrace: warning: %s\n", msg) }
