@@ -58,6 +58,9 @@ func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string
 	switch t.Kind {
 	case btfdwarf.Int, btfdwarf.Enum:
 		if v.bitSize > 0 {
+			if a.Format == "" && disp == probe.DisplayDefault && isSigned(t) {
+				out.Display = probe.DisplaySignedBits
+			}
 			return c.bitfield(a, v, t)
 		}
 		if t.Size != 1 && t.Size != 2 && t.Size != 4 && t.Size != 8 {

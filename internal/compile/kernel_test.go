@@ -112,6 +112,15 @@ func (fakeUser) ResolveUser(obj, fn string, off uint64, hasOff bool) (*UserTarge
 		return &UserTarget{Path: "/path/tuprobe", Offset: 0x5bd + off, Func: &btfdwarf.Func{Name: "func", Proto: proto}}, nil
 	case "bash:readline":
 		return &UserTarget{Path: "/usr/bin/bash", Offset: 0x8a870 + off}, nil
+	case "sbits:func":
+		// struct sb { int s:3; unsigned int u:5; }
+		i32 := &btfdwarf.Type{Kind: btfdwarf.Int, Name: "int", Size: 4, Signed: true}
+		u32 := &btfdwarf.Type{Kind: btfdwarf.Int, Name: "unsigned int", Size: 4}
+		st := &btfdwarf.Type{Kind: btfdwarf.Struct, Name: "struct sb", Size: 4, Members: []btfdwarf.Member{
+			{Name: "s", Type: i32, BitSize: 3}, {Name: "u", Type: u32, BitOffset: 3, BitSize: 5},
+		}}
+		proto := &btfdwarf.Type{Kind: btfdwarf.FuncProto, Params: []btfdwarf.Param{{Name: "p", Type: btfdwarf.NewPointer(st, 8)}}}
+		return &UserTarget{Path: "/path/sbits", Offset: 0x10, Func: &btfdwarf.Func{Name: "func", Proto: proto}}, nil
 	case "spacey:func":
 		return &UserTarget{Path: "/tmp/a b/spacey", Offset: 0x10}, nil
 	}

@@ -53,6 +53,10 @@ const (
 	DisplayBE64Hex         // B64_
 	DisplayIPv6            // ip6_: 16 bytes → canonical IPv6
 	DisplayMAC             // mac_: 6 bytes → aa:bb:cc:dd:ee:ff
+	// DisplaySignedBits is a bitfield of a signed C type: the kernel
+	// prints its bits unsigned (b3@0/8 shows 7 for -1), so the renderer
+	// sign-extends them from the width in the fetch type.
+	DisplaySignedBits
 )
 
 // Arg is one fetch argument of a dynamic probe.
@@ -166,4 +170,24 @@ func BadByte(s string) int {
 		}
 	}
 	return -1
+}
+
+// BitfieldWidth returns the width of a bitfield fetch type ("b3@0/8" is
+// 3), or 0 for any other type.
+func BitfieldWidth(typ string) int {
+	if len(typ) < 2 || typ[0] != 'b' {
+		return 0
+	}
+	n := 0
+	for i := 1; i < len(typ); i++ {
+		c := typ[i]
+		if c == '@' {
+			return n
+		}
+		if c < '0' || c > '9' || n > 64 {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	return 0
 }

@@ -11,6 +11,15 @@ type arg struct {
 	name, val span
 	display   probe.Display
 	enum      map[int64]string
+	bits      int // DisplaySignedBits: the bitfield's width
+}
+
+// convert appends the display form of the value v of a (see convert).
+func (a *arg) convert(dst, v []byte, jsonOut bool) ([]byte, bool) {
+	if a.display == probe.DisplaySignedBits {
+		return appendSignExtended(dst, v, a.bits)
+	}
+	return convert(dst, v, a.display, a.enum, jsonOut)
 }
 
 // maxTries bounds the schema split's backtracking, so a line built to
@@ -38,7 +47,7 @@ func (r *Renderer) splitArgs(b []byte, p int, ev *eventSchema) {
 			a := &r.args[i]
 			for j := range ev.args {
 				if bytes.Equal(a.name.of(b), ev.args[j].eq[:len(ev.args[j].eq)-1]) {
-					a.display, a.enum = ev.args[j].display, ev.args[j].enum
+					a.display, a.enum, a.bits = ev.args[j].display, ev.args[j].enum, ev.args[j].bits
 					break
 				}
 			}
@@ -56,7 +65,7 @@ func (r *Renderer) matchSchema(b []byte, p int, ev *eventSchema, i int) bool {
 		return false
 	}
 	vs := p + len(a.eq)
-	r.args = append(r.args[:i], arg{name: span{p, vs - 1}, display: a.display, enum: a.enum})
+	r.args = append(r.args[:i], arg{name: span{p, vs - 1}, display: a.display, enum: a.enum, bits: a.bits})
 	if i == len(ev.args)-1 {
 		r.args[i].val = span{vs, len(b)}
 		return a.kind.fits(b[vs:]) // else an earlier cut was inside a string

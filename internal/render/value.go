@@ -200,3 +200,18 @@ func quoteIf(dst []byte, q bool, f func([]byte) []byte) []byte {
 	}
 	return dst
 }
+
+// appendSignExtended appends the decimal value of a signed bitfield of
+// the given width that the kernel printed as its unsigned bits: 7 on 3
+// bits is -1. A value that is not such bits is left to print as it is.
+func appendSignExtended(dst, v []byte, bits int) ([]byte, bool) {
+	if bits <= 0 || bits > 64 {
+		return dst, false
+	}
+	u, ok := intBits(v, 8)
+	if !ok || bits < 64 && u>>bits != 0 {
+		return dst, false
+	}
+	n := int64(u << (64 - bits)) >> (64 - bits)
+	return strconv.AppendInt(dst, n, 10), true
+}

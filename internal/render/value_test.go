@@ -146,3 +146,33 @@ func TestJSONValue(t *testing.T) {
 		}
 	}
 }
+
+func TestSignExtend(t *testing.T) {
+	for _, tc := range []struct {
+		v    string
+		bits int
+		want string
+		ok   bool
+	}{
+		{"7", 3, "-1", true}, {"3", 3, "3", true}, {"4", 3, "-4", true}, {"8", 3, "", false},
+		{"0x1f", 5, "-1", true}, {"18446744073709551615", 64, "-1", true}, {"(fault)", 3, "", false}, {"1", 0, "", false},
+	} {
+		got, ok := appendSignExtended(nil, []byte(tc.v), tc.bits)
+		if string(got) != tc.want || ok != tc.ok {
+			t.Errorf("appendSignExtended(%q, %d) = %q, %v; want %q, %v", tc.v, tc.bits, got, ok, tc.want, tc.ok)
+		}
+	}
+	defs := []*probe.Def{{Kind: probe.Uprobe, Name: "p0", Args: []probe.Arg{
+		{Name: "s", Type: "b3@0/32", Display: probe.DisplaySignedBits}, {Name: "u", Type: "b5@3/32"}}}}
+	line := hdr + "p0: (0x1) s=6 u=31"
+	for _, js := range []bool{false, true} {
+		got, _ := render(t, line, Options{JSON: js, Schema: SchemaFromDefs(defs)})
+		want := hdr + "p0: (0x1) s=-2 u=31\n"
+		if js {
+			want = `"args":{"s":-2,"u":31}`
+		}
+		if !strings.Contains(got, want) {
+			t.Errorf("json=%v: %s, want …%s…", js, got, want)
+		}
+	}
+}
