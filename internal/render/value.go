@@ -212,6 +212,6 @@ func appendSignExtended(dst, v []byte, bits int) ([]byte, bool) {
 	if !ok || bits < 64 && u>>bits != 0 {
 		return dst, false
 	}
-	n := int64(u << (64 - bits)) >> (64 - bits)
+	n := int64(u<<(64-bits)) >> (64 - bits)
 	return strconv.AppendInt(dst, n, 10), true
 }
