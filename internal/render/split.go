@@ -148,6 +148,9 @@ func valueEnd(b []byte, vs int, budget *int) int {
 			if first < 0 {
 				first = j + 1
 			}
+			if bytes.IndexByte(b[j+1:], '"') < 0 {
+				return j + 1 // without another quote the rest reads right
+			}
 			if *budget <= 0 {
 				return first
 			}
