@@ -10,8 +10,9 @@ import (
 
 // Features is what a kernel's tracefs README says kprobe_events and
 // uprobe_events accept. The README is the only description of the
-// fetch-argument syntax a kernel carries, and kernels differ: 6.1 has no
-// char type and no $arg<N> in return probes, later kernels have both. A
+// fetch-argument syntax a kernel carries, and kernels differ: 5.10 has no
+// symstr, 6.1 no char type and no $arg<N> in return probes, 6.12 has all
+// of them and parameters by name (BTF). A
 // definition using a form its kernel does not list is refused by the
 // kernel with a bare "Invalid argument", so the compiler checks first.
 type Features struct {
@@ -39,12 +40,13 @@ type Features struct {
 }
 
 // Baseline61 is what the stock Debian 6.1 kernel's README lists (x86_64),
-// assumed when no README is known, e.g. for -S with --btf alone.
+// assumed when no README is known, e.g. for -S with --btf alone: no char
+// type, no %pd, and no $arg<N> in return probes.
 func Baseline61() *Features {
 	f := &Features{Source: "Linux 6.1 (assumed: no tracefs README known)",
 		ArgN: true, Retval: true, Comm: true, StackN: true, Symbol: true, UserDeref: true, Imm: true,
 		Bitfield: true, Array: true, Types: map[string]bool{}}
-	for _, t := range []string{"string", "ustring", "symbol"} {
+	for _, t := range []string{"string", "ustring", "symbol", "symstr"} {
 		f.Types[t] = true
 	}
 	for _, l := range "sux" {

@@ -3,6 +3,7 @@ package ftrace
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -29,10 +30,10 @@ func TestParseFeaturesHost(t *testing.T) {
 	}
 }
 
-// The baseline is 6.1 on x86_64: no char, no symstr, no $arg<N> at return.
+// The baseline is 6.1 on x86_64: symstr, but no char and no $arg<N> at return.
 func TestBaseline61(t *testing.T) {
 	f := Baseline61()
-	if f.Known || f.RetArgN || !f.ArgN || f.HasType("char") || f.HasType("symstr") || !f.HasType("s32") || !f.HasType("b1@0/8") || !f.HasType("u8[4]") {
+	if f.Known || f.RetArgN || !f.ArgN || f.HasType("char") || !f.HasType("symstr") || !f.HasType("s32") || !f.HasType("b1@0/8") || !f.HasType("u8[4]") {
 		t.Errorf("baseline: %+v", *f)
 	}
 }
@@ -73,4 +74,50 @@ func FuzzParseFeatures(f *testing.F) {
 		p := ParseFeatures(b, "fuzz")
 		p.HasType(string(b))
 	})
+}
+
+func readmeFeatures(t *testing.T, name string) *Features {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ParseFeatures(b, name)
+}
+
+// The stock Debian kernels' READMEs: what each adds.
+func TestParseFeaturesDebian(t *testing.T) {
+	type row struct {
+		retArgN, btfArgs, char, symstr, pd bool
+	}
+	for name, want := range map[string]row{
+		"README-5.10.txt":       {},
+		"README-6.1.txt":        {symstr: true},
+		"README-6.12.txt":       {retArgN: true, btfArgs: true, char: true, symstr: true, pd: true},
+		"README-6.12-arm64.txt": {retArgN: true, btfArgs: true, char: true, symstr: true, pd: true},
+	} {
+		f := readmeFeatures(t, name)
+		got := row{f.RetArgN, f.BTFArgs, f.HasType("char"), f.HasType("symstr"), f.HasType("%pd")}
+		if got != want {
+			t.Errorf("%s: %+v, want %+v", name, got, want)
+		}
+		// What every one of them has.
+		if !f.ArgN || !f.Retval || !f.Comm || !f.StackN || !f.Symbol || !f.UserDeref || !f.Imm ||
+			!f.HasType("s32") || !f.HasType("x64") || !f.HasType("ustring") || !f.HasType("symbol") || !f.HasType("b3@0/8") || !f.HasType("u8[6]") {
+			t.Errorf("%s: %+v", name, *f)
+		}
+		// The synthetic-event "stype:" line is not a fetch type list.
+		if f.HasType("pid_t") || f.HasType("long") || f.HasType("u8/u16/u32/u64") {
+			t.Errorf("%s: synthetic event field types taken as fetch types: %v", name, f.Types)
+		}
+	}
+}
+
+// The baseline is exactly what the Debian 6.1 README lists.
+func TestBaselineIs61(t *testing.T) {
+	f, b := readmeFeatures(t, "README-6.1.txt"), Baseline61()
+	f.Known, f.Source, b.Source = false, "", ""
+	if !reflect.DeepEqual(f, b) {
+		t.Errorf("README-6.1.txt: %+v\nbaseline:       %+v", *f, *b)
+	}
 }
