@@ -81,7 +81,7 @@ var fixtureExprs = []string{
 	`r fixture_fn ret=$retval f:ret>0`,
 }
 
-// TestDWARFMatchesBTF is issue 9's acceptance 3: the fixture's DWARF and
+// TestDWARFMatchesBTF checks that the fixture's DWARF and
 // the BTF pahole makes of it give the same definitions, for DWARF 4
 // (DW_AT_bit_offset bitfields) and 5 (DW_AT_data_bit_offset), on x86_64
 // and aarch64.

@@ -25,7 +25,7 @@ type errorCase struct {
 	sentinel error
 }
 
-// errorCases has one case per kind of bad input (issue 9, acceptance 5).
+// errorCases has one case per kind of bad input.
 var errorCases = []errorCase{
 	{name: "vertical tab injecting an argument", src: "P /tmp/p:0x1166\vx=+0(%di):string\v#:func",
 		msg: []string{`control character '\v'`}, hint: []string{"splits probe definitions at whitespace"},

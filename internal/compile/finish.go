@@ -12,8 +12,8 @@ import (
 // maxArrayLen is the kernel's limit on TYPE[N] fetches (MAX_ARRAY_LEN).
 const maxArrayLen = 64
 
-// finish decides the fetch type from the last thing accessed (SPEC §2,
-// "The value's fetch type") and returns the fetch-arg and its type.
+// finish decides the fetch type from the last thing accessed and returns
+// the fetch-arg and its type.
 func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string, error) {
 	whole := func() (int, int) { return a.Base, len(a.Text) }
 	fmtLetter := strings.ToLower(a.Format)

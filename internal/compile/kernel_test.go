@@ -93,7 +93,7 @@ func configSets(path, opt string) bool {
 	return err == nil && strings.Contains("\n"+string(b), "\n"+opt+"=y\n")
 }
 
-// fakeUser resolves the two user probes of SPEC §5 without touching the
+// fakeUser resolves the original's user probe examples without touching the
 // file system: tuprobe:func with a hand-made prototype, bash:readline
 // without debug info.
 type fakeUser struct{}

@@ -9,7 +9,7 @@ import "strings"
 // Kind is the probe type letter of an expression.
 type Kind byte
 
-// The probe kinds of SPEC §2.
+// The probe kinds, by the letter that starts an expression.
 const (
 	Kprobe    Kind = 'p'
 	Kretprobe Kind = 'r'
@@ -112,8 +112,7 @@ func (d *Def) Line(group string) string {
 	return b.String()
 }
 
-// DisplayForName returns the display a NAME's prefix asks for (SPEC §2,
-// "Name prefixes"). The renderer and the compiler both call it so that a
+// DisplayForName returns the display a NAME's prefix asks for. The renderer and the compiler both call it so that a
 // name means the same thing live, offline and in a filter.
 func DisplayForName(name string) Display {
 	switch {
