@@ -128,9 +128,11 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 	default:
 		cc.EventFields = eventFields(findTracefsQuiet())
 	}
+	// The tracefs README describes this machine's kernel: -S for another
+	// one (--kallsyms, or --btf alone) must not go by it.
 	ftf := tracefs
-	if ftf == "" && cfg.kallsyms == "" {
-		ftf = findTracefsQuiet() // another kernel's -S must not look at this one
+	if ftf == "" && cfg.kallsyms == "" && (live || cfg.btf == "") {
+		ftf = findTracefsQuiet()
 	}
 	cc.Features = kernelFeatures(cfg, ftf)
 	cc.Warn = func(msg string) { fmt.Fprintf(os.Stderr, "surftrace: warning: %s\n", msg) }
