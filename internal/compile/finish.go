@@ -280,6 +280,13 @@ func (c *compiler) explicitType(a *expr.Arg, v *value) (string, string, error) {
 	if a.Format != "" {
 		return "", "", c.errf(pos, len(ts.Name)+1, ErrType, "give either a format letter (%s) or a :TYPE, not both", a.Format)
 	}
+	if c.user && (ts.Name == "symbol" || ts.Name == "symstr") {
+		return "", "", c.errf(pos, len(ts.Name)+1, ErrType, "uprobe_events has no %s type: it names kernel symbols only", ts.Name).
+			WithHint("print the address with :x64 and look it up with the binary's symbol table")
+	}
+	if v.typ == commType && ts.Name != "string" && ts.Name != "ustring" {
+		return "", "", c.errf(pos, len(ts.Name)+1, ErrType, "$comm is a string; the kernel reads it only as :string")
+	}
 	switch ts.Name {
 	case "string", "ustring":
 		if v.typ == commType {
