@@ -63,6 +63,8 @@ var errorCases = []errorCase{
 		msg: []string{"uprobe_events has no symbol type: it names kernel symbols only"}, at: ":symbol", sentinel: ErrType},
 	{name: "comm as a number", src: "p ip_output c=$comm:u8",
 		msg: []string{"$comm is a string; the kernel reads it only as :string"}, at: ":u8", sentinel: ErrType},
+	{name: "negative literal on an unsigned value", src: "p ip_output l=%2->len f:l<-1",
+		msg: []string{"l is unsigned (u32): the kernel cannot compare it with -1"}, hint: []string{"read it signed with S"}, at: "-1", sentinel: ErrBadLiteral},
 	{name: "unknown function", src: "p ip_outptu a=%0",
 		msg: []string{`no kernel function "ip_outptu"`}, hint: []string{"did you mean", "ip_output"},
 		at: "ip_outptu", sentinel: ErrUnknownFunction},

@@ -96,6 +96,10 @@ func (c *compiler) cmp(b *strings.Builder, cm *expr.Cmp, args map[string]*probe.
 		return c.errf(fpos, len(cm.Field), ErrBadLiteral, "%s is an array (%s); the kernel cannot filter on it", cm.Field, arg.Type)
 	}
 	d := arg.Display
+	if strings.HasPrefix(lit, "-") && arg.Type != "" && strings.ContainsRune("uxb", rune(arg.Type[0])) && d != probe.DisplaySignedBits {
+		return c.errf(vpos, len(lit), ErrBadLiteral, "%s is unsigned (%s): the kernel cannot compare it with %s", cm.Field, arg.Type, lit).
+			WithHint("read it signed with S if its C type is signed, e.g. " + cm.Field + "=S…")
+	}
 	if d == probe.DisplaySignedBits {
 		return c.signedBitsLiteral(b, cm, arg, fpos, vpos, lit)
 	}
