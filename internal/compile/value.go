@@ -202,7 +202,7 @@ func (c *compiler) argAt(v *value, k, pos, width int) (*value, error) {
 	}
 	f := c.cfg.features()
 	if !f.RetArgN {
-		return nil, c.errf(pos, width, ErrArgument, "this kernel's return probes cannot read entry arguments: at return %s is in a register that holds another value, and %s lists no $arg<N> for return probes", v.what, f.Source).
+		return nil, c.errf(pos, width, ErrArgument, "this kernel's return probes cannot read entry arguments: by the time the function returns, %s is no longer where it was at entry, and %s lists no $arg<N> for return probes", v.what, f.Source).
 			WithHint(fmt.Sprintf("use a `p` probe to read %s: p %s …", v.what, name))
 	}
 	if !c.arch.ArgNStack && k >= len(c.arch.KernelArgs) {
