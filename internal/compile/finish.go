@@ -137,7 +137,8 @@ func defaultLetter(a *expr.Arg, disp probe.Display, t *btfdwarf.Type) string {
 
 // isSigned reports whether values of the integer or enum type t can be
 // negative: a signed integer encoding (char too where the compiler made
-// it signed), or an enum with a negative enumerator or a signed encoding.
+// it signed), or an enum with a negative enumerator (an enum whose values
+// are all non-negative prints the same either way).
 func isSigned(t *btfdwarf.Type) bool {
 	switch t.Kind {
 	case btfdwarf.Int:
