@@ -16,6 +16,7 @@ import (
 // shows; enum names, which only the compiled probe knows, stay numbers.
 func newRenderCmd() *cobra.Command {
 	var jsonOut bool
+	var defsFile string
 	cmd := &cobra.Command{
 		Use:   "render [FILE]",
 		Short: "Render saved trace_pipe or trace output (prefixed values converted, or JSON)",
@@ -26,7 +27,12 @@ b16_dest=9988, ip6_, mac_, B32_ …), everything else unchanged. Lines that are
 no trace event pass through; "[LOST N EVENTS]" reports go to standard error.
 
 With --json each event is one JSON object on its own line, with its stack
-(" => …" lines) in "stack"; other lines are left out.`,
+(" => …" lines) in "stack"; other lines are left out.
+
+A string value may hold " name=" or quotes, which the line alone cannot
+always tell from the next value; --defs FILE (what surftrace -S printed, or
+a copy of kprobe_events/uprobe_events) gives each event's argument names so
+values are split exactly.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return fmt.Errorf("%w: render takes at most one FILE, got %d arguments", errUsage, len(args))
@@ -36,14 +42,15 @@ With --json each event is one JSON object on its own line, with its stack
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRender(cmd, args, jsonOut)
+			return runRender(cmd, args, jsonOut, defsFile)
 		},
 	}
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print one JSON object per event")
+	cmd.Flags().StringVar(&defsFile, "defs", "", "probe definitions of the traced events (`FILE`: surftrace -S output or kprobe_events)")
 	return cmd
 }
 
-func runRender(cmd *cobra.Command, args []string, jsonOut bool) error {
+func runRender(cmd *cobra.Command, args []string, jsonOut bool, defsFile string) error {
 	src := cmd.InOrStdin()
 	if len(args) == 1 && args[0] != "-" {
 		f, err := os.Open(args[0])
@@ -54,8 +61,22 @@ func runRender(cmd *cobra.Command, args []string, jsonOut bool) error {
 		src = f
 	}
 	stderr := cmd.ErrOrStderr()
+	var schema *render.Schema
+	if defsFile != "" {
+		f, err := os.Open(defsFile)
+		if err != nil {
+			return fmt.Errorf("render --defs: %w", err)
+		}
+		defs, err := render.ReadDefs(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("render --defs %s: %w", defsFile, err)
+		}
+		schema = render.SchemaFromDefs(defs)
+	}
 	opts := render.Options{
-		JSON: jsonOut,
+		JSON:   jsonOut,
+		Schema: schema,
 		OnLost: func(cpu int, n uint64) {
 			if n == 0 {
 				fmt.Fprintf(stderr, "surftrace: lost events on CPU %d (kernel buffer overflow)\n", cpu)

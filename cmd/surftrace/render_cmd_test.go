@@ -81,3 +81,21 @@ func TestRenderCmdErrors(t *testing.T) {
 		t.Error("a root flag was accepted by render")
 	}
 }
+
+// With --defs the values split on the event's own names: a string that
+// holds `" b="c" d=1` stays one value, which the line alone cannot tell.
+func TestRenderCmdDefs(t *testing.T) {
+	defs := filepath.Join(t.TempDir(), "defs")
+	text := "p:surftrace/f1 ip_output s=+0x0(%di):string\nf1 filter: s==\"x\"\ne:sched/sched_switch\n"
+	if err := os.WriteFile(defs, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := `nc-1 [000] .... 1.0: f1: (ip_output+0x0/0x1) s="a" b="c" d=1"` + "\n"
+	out, _, err := runRenderCmd(t, line, "--json", "--defs", defs)
+	if err != nil || !strings.Contains(out, `"args":{"s":"a\" b=\"c\" d=1"}`) {
+		t.Errorf("--defs: %v\n%s", err, out)
+	}
+	if _, _, err := runRenderCmd(t, line, "--defs", filepath.Join(t.TempDir(), "none")); err == nil {
+		t.Error("a missing --defs file is not an error")
+	}
+}

@@ -26,6 +26,9 @@ func run(cmd *cobra.Command, cfg *config) error {
 			fmt.Fprintf(os.Stderr, "surftrace: %s %s ignored: %s is not needed, types come from BTF (or -v VMLINUX)\n", o.flag, o.val, o.what)
 		}
 	}
+	if err := refuseJSON(cfg); err != nil {
+		return err
+	}
 	if cfg.fn != "" || cfg.line != "" {
 		return runDisasmFlags(cmd, cfg)
 	}
@@ -58,6 +61,23 @@ func run(cmd *cobra.Command, cfg *config) error {
 		return printShow(cmd.OutOrStdout(), defs)
 	}
 	return runLive(cmd, cfg, parsed)
+}
+
+// refuseJSON refuses --json where it would be ignored: -S prints
+// kprobe_events lines and -F/-l a listing, neither of them events.
+func refuseJSON(cfg *config) error {
+	if !cfg.json {
+		return nil
+	}
+	for _, o := range []struct {
+		set  bool
+		flag string
+	}{{cfg.fn != "", "-F"}, {cfg.line != "", "-l"}, {cfg.show, "-S"}} {
+		if o.set {
+			return fmt.Errorf("%w: --json formats traced events; %s prints no events (drop --json, or drop %s to trace)", errUsage, o.flag, o.flag)
+		}
+	}
+	return nil
 }
 
 // collectExprs gathers expressions from the arguments and -f files.
@@ -108,6 +128,14 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 	default:
 		cc.EventFields = eventFields(findTracefsQuiet())
 	}
+	// The tracefs README describes this machine's kernel: -S for another
+	// one (--kallsyms, or --btf alone) must not go by it.
+	ftf := tracefs
+	if ftf == "" && cfg.kallsyms == "" && (live || cfg.btf == "") {
+		ftf = findTracefsQuiet()
+	}
+	cc.Features = kernelFeatures(cfg, ftf)
+	cc.Warn = func(msg string) { fmt.Fprintf(os.Stderr, "surftrace: warning: %s\n", msg) }
 	needKernel := false
 	for _, e := range parsed {
 		if !e.Kind.IsUser() && e.Kind != probe.Event {

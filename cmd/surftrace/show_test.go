@@ -116,6 +116,7 @@ func TestShowErrors(t *testing.T) {
 		{[]string{"x ip_output"}, 1, `unknown probe type "x"`, "x"},
 		{[]string{"-a", "sparc", "p ip_output a=%0"}, 2, `unknown architecture "sparc"`, ""},
 		{[]string{"-m", "gdb", "p ip_output a=%0"}, 2, "-m gdb was the original's type database mode", ""},
+		{[]string{"--json", "p ip_output a=%0"}, 2, "--json formats traced events; -S prints no events", ""},
 	}
 	for _, tc := range tests {
 		r := surftrace(t, false, append(flags, tc.args...)...)
@@ -239,4 +240,35 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// -S for another kernel goes by the tracefs README saved beside its
+// kallsyms: with 6.12's, %N in a return probe reads $arg<N>; without one
+// the 6.1 baseline refuses it.
+func TestShowSavedReadme(t *testing.T) {
+	flags := bundledFlags(t)
+	src := testkernel.Dir()
+	dir := t.TempDir()
+	for _, name := range []string{"kallsyms.gz", "kprobes-blacklist.gz", "available_filter_functions.gz", "available_events.gz", "config"} {
+		if err := os.Symlink(filepath.Join(src, name), filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const expr = "r ip_output len=%2->len"
+	kall := append(flags[:len(flags)-1:len(flags)-1], filepath.Join(dir, "kallsyms.gz"), expr)
+	r := surftrace(t, false, kall...)
+	if r.code != 1 || !strings.Contains(r.stderr, "return probes cannot read entry arguments") {
+		t.Errorf("without a README: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	readme, err := os.ReadFile("../../internal/ftrace/testdata/README-6.12.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tracing-README"), readme, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = surftrace(t, false, kall...)
+	if want := "r:surftrace/f0 ip_output len=+0x70($arg3):u32\n"; r.code != 0 || r.stdout != want {
+		t.Errorf("with 6.12's README: exit %d\n%s%s\nwant %s", r.code, r.stdout, r.stderr, want)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/compile"
 	"github.com/surftrace/surftrace/internal/disasm"
+	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/ksyms"
 	"github.com/surftrace/surftrace/internal/uobj"
 )
@@ -95,6 +96,31 @@ func kernelSymbols(cfg *config, live bool, tracefs string) *compile.Kernel {
 		}
 	}
 	return k
+}
+
+// kernelFeatures says where the target's tracefs README comes from: a
+// saved tracing-README[.gz] beside --kallsyms, or the live tracefs. Nil
+// (no README known) leaves the compiler to assume the 6.1 baseline.
+func kernelFeatures(cfg *config, tracefs string) func() (*ftrace.Features, error) {
+	if cfg.kallsyms != "" {
+		path := sibling(filepath.Dir(cfg.kallsyms), ftrace.ReadmeFile)
+		return func() (*ftrace.Features, error) {
+			r, closeFn, err := openMaybeGzip(path)
+			if err != nil {
+				return nil, err
+			}
+			defer closeFn()
+			b, err := io.ReadAll(r)
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", path, err)
+			}
+			return ftrace.ParseFeatures(b, path), nil
+		}
+	}
+	if tracefs == "" {
+		return nil
+	}
+	return func() (*ftrace.Features, error) { return ftrace.LoadFeatures(tracefs) }
 }
 
 // sibling finds NAME or NAME.gz in dir.

@@ -19,6 +19,10 @@ type Arch struct {
 	// function's entry: 1 where the return address is at the stack
 	// pointer (x86), 0 where it is in a link register (aarch64).
 	StackSlot0 int
+	// ArgNStack says the kernel's $arg<N> reaches arguments past the
+	// registers (regs_get_kernel_argument reads the stack on x86; arm64
+	// returns 0 there).
+	ArgNStack bool
 	// Regs are the register names kprobes accept, without '%'.
 	Regs map[string]bool
 	// Aliases maps other spellings (rax, eax, w0) to the kprobe name.

@@ -7,6 +7,7 @@ var archX86_64 = &Arch{
 	KernelArgs: []string{"di", "si", "dx", "cx", "r8", "r9"},
 	UserArgs:   []string{"di", "si", "dx", "cx", "r8", "r9"},
 	StackSlot0: 1,
+	ArgNStack:  true,
 	Regs: setOf("ax", "bx", "cx", "dx", "si", "di", "bp", "sp", "ip", "flags",
 		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "orig_ax", "cs", "ss"),
 	Aliases: map[string]string{
@@ -24,6 +25,7 @@ var archX86 = &Arch{
 	KernelArgs: []string{"ax", "dx", "cx"},
 	UserArgs:   nil,
 	StackSlot0: 1,
+	ArgNStack:  true,
 	Regs:       setOf("ax", "bx", "cx", "dx", "si", "di", "bp", "sp", "ip", "flags", "orig_ax", "cs", "ss"),
 	Aliases: map[string]string{
 		"eax": "ax", "ebx": "bx", "ecx": "cx", "edx": "dx", "esi": "si", "edi": "di",

@@ -38,6 +38,11 @@ func (c *compiler) arg(a *expr.Arg) (probe.Arg, error) {
 			return out, err
 		}
 		v = nv
+		if n := derefs(v.expr()); n > maxDerefs {
+			pos := a.At(acc.Pos)
+			return out, c.errf(pos, a.Base+len(a.Text)-pos, ErrArgument, "%s needs %d dereferences; the kernel reads at most %d in one argument (FETCH_INSN_MAX is 16 fetch instructions)", a.Name, n, maxDerefs).
+				WithHint("probe a function that receives a pointer closer to the value")
+		}
 		if used {
 			i++
 		}
@@ -46,7 +51,17 @@ func (c *compiler) arg(a *expr.Arg) (probe.Arg, error) {
 	if err != nil {
 		return out, err
 	}
+	if err := c.checkPrefix(a, v, typ); err != nil {
+		return out, err
+	}
 	out.Fetch, out.Type = fetch, typ
+	if n := derefs(fetch); n > maxDerefs {
+		return out, c.errf(a.Base, len(a.Text), ErrArgument, "%s needs %d dereferences, counting the one that reads the %s; the kernel reads at most %d in one argument (FETCH_INSN_MAX is 16 fetch instructions)", a.Name, n, typ, maxDerefs).
+			WithHint("probe a function that receives a pointer closer to the value")
+	}
+	if err := c.checkFeatures(a, &out); err != nil {
+		return out, err
+	}
 	if v.typ != nil && v.typ.Kind == btfdwarf.Enum && len(v.typ.Enumerators) > 0 {
 		out.Enum = map[int64]string{}
 		for _, e := range v.typ.Enumerators {
@@ -55,6 +70,9 @@ func (c *compiler) arg(a *expr.Arg) (probe.Arg, error) {
 	}
 	return out, nil
 }
+
+// derefs counts the memory reads of a fetch-arg: one per "OFF(…)".
+func derefs(fetch string) int { return strings.Count(fetch, "(") }
 
 // cast applies !(CTYPE): the source's bits, read as CTYPE.
 func (c *compiler) cast(a *expr.Arg, v *value) (*value, error) {

@@ -3,9 +3,12 @@ package compile
 import (
 	"errors"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/probe"
 )
 
@@ -47,6 +50,39 @@ type Config struct {
 	User UserResolver
 	// EventFields lists a tracepoint's fields (nil: not checked).
 	EventFields func(system, event string) ([]string, error)
+	// Features reads what the target kernel's tracefs README lists
+	// (live, or a saved copy beside --kallsyms). Nil or an error means
+	// unknown: the Linux 6.1 baseline is assumed.
+	Features func() (*ftrace.Features, error)
+	// Warn receives warnings about expressions that compile but may
+	// print something other than what the user expects; nil drops them.
+	Warn func(msg string)
+
+	featOnce, warnOnceDone sync.Once
+	feat                   *ftrace.Features
+}
+
+// warnOnce passes msg to Warn, once per Config: the first of a kind of
+// warning is enough for a run.
+func (cfg *Config) warnOnce(msg string) {
+	if cfg.Warn == nil {
+		return
+	}
+	cfg.warnOnceDone.Do(func() { cfg.Warn(msg) })
+}
+
+// features returns the target's features, read once per Config.
+func (cfg *Config) features() *ftrace.Features {
+	cfg.featOnce.Do(func() {
+		if cfg.Features != nil {
+			if f, err := cfg.Features(); err == nil && f != nil {
+				cfg.feat = f
+				return
+			}
+		}
+		cfg.feat = ftrace.Baseline61()
+	})
+	return cfg.feat
 }
 
 // Compile translates expression number index of a run into a probe
@@ -70,6 +106,11 @@ func Compile(e *expr.Expr, index int, cfg *Config) (*probe.Def, error) {
 	if err := c.target(d); err != nil {
 		return nil, err
 	}
+	if len(e.Args) > maxTraceArgs {
+		a := e.Args[maxTraceArgs]
+		return nil, c.errf(a.Base, len(a.Text), ErrArgument, "%d arguments: a probe takes at most %d (the kernel's MAX_TRACE_ARGS), and this is number %d", len(e.Args), maxTraceArgs, maxTraceArgs+1).
+			WithHint("split the values over two expressions on the same probe point")
+	}
 	for _, a := range e.Args {
 		pa, err := c.arg(a)
 		if err != nil {
@@ -84,8 +125,58 @@ func Compile(e *expr.Expr, index int, cfg *Config) (*probe.Def, error) {
 		}
 		d.Filter = f
 	}
+	if err := c.checkWords(d); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
+
+// checkWords refuses a definition whose words would not reach the kernel
+// as words: kprobe_events and uprobe_events split at whitespace, so a
+// space in a resolved object path (or any control byte anywhere) would
+// cut the definition somewhere the user did not write.
+func (c *compiler) checkWords(d *probe.Def) error {
+	t := c.e.Target
+	if i := probe.BadByte(d.Target); i >= 0 {
+		pos, n := t.Pos, len(t.Text)
+		if j := probe.BadByte(t.Text); j >= 0 {
+			pos, n = t.Pos+j, 1
+		}
+		what, shown := "the probe point", d.Target
+		if d.Kind.IsUser() {
+			what = "the object's path"
+			shown = d.Target[:strings.LastIndexByte(d.Target, ':')]
+		}
+		return c.errf(pos, n, ErrArgument, "%s %q holds %q, where %s splits the definition", what, shown, d.Target[i], eventsFile(d.Kind)).
+			WithHint("give a path without whitespace or control characters, e.g. through a symbolic link")
+	}
+	for i, pa := range d.Args {
+		a := c.e.Args[i]
+		if j := probe.BadByte(pa.Name + pa.Fetch); j >= 0 {
+			return c.errf(a.Base, len(a.Text), ErrArgument, "%s=%s holds %q, where %s splits the definition", pa.Name, pa.Fetch, (pa.Name + pa.Fetch)[j], eventsFile(d.Kind))
+		}
+	}
+	return nil
+}
+
+func eventsFile(k probe.Kind) string {
+	if k.IsUser() {
+		return "uprobe_events"
+	}
+	return "kprobe_events"
+}
+
+// maxTraceArgs is the kernel's MAX_TRACE_ARGS: kprobe_events and
+// uprobe_events take at most this many arguments (6.1 silently drops the
+// rest).
+const maxTraceArgs = 128
+
+// maxDerefs is how many dereferences one fetch argument may chain. The
+// kernel compiles an argument into at most FETCH_INSN_MAX (16) fetch
+// instructions: the first fetch, one per dereference, the store, a
+// bitfield or array step and the end, which leaves 12 for dereferences
+// whatever the type (kernel/trace/trace_probe.h, 5.10 to 6.12).
+const maxDerefs = 12
 
 // compiler holds the state of one expression's compilation.
 type compiler struct {

@@ -81,7 +81,7 @@ var fixtureExprs = []string{
 	`r fixture_fn ret=$retval f:ret>0`,
 }
 
-// TestDWARFMatchesBTF is issue 9's acceptance 3: the fixture's DWARF and
+// TestDWARFMatchesBTF checks that the fixture's DWARF and
 // the BTF pahole makes of it give the same definitions, for DWARF 4
 // (DW_AT_bit_offset bitfields) and 5 (DW_AT_data_bit_offset), on x86_64
 // and aarch64.
@@ -113,8 +113,8 @@ var fixtureWant = map[string]string{
 	`p fixture_fn fa=%0->f.a fb=%0->f.b fc=%0->f.c fd=%0->f.d top=%0->f.top`:                      "p:surftrace/f0 fixture_fn fa=+0x30(%di):b3@0/32 fb=+0x30(%di):b5@3/32 fc=+0x30(%di):b12@8/32 fd=+0x30(%di):b1@20/32 top=+0x30(%di):b11@21/32",
 	`p fixture_fn fe=%0->f.e wide=%0->f.wide hi=%0->f.hi s=S%0->f.s`:                              "p:surftrace/f0 fixture_fn fe=+0x34(%di):u8 wide=+0x38(%di):b40@0/64 hi=+0x38(%di):b24@40/64 s=+0x40(%di):s8",
 	`p fixture_fn label=%0->label clabel=%0->clabel lp=X%0->label`:                                "p:surftrace/f0 fixture_fn label=+0x0(+0x68(%di)):string clabel=+0x0(+0x70(%di)):string lp=+0x68(%di):x64",
-	`p fixture_fn arr3=S%0->arr[3] arr=%0->arr name=%0->name n0=%0->name[0]`:                      "p:surftrace/f0 fixture_fn arr3=+0x54(%di):s32 arr=+0x48(%di):u32[4] name=+0x58(%di):string n0=+0x58(%di):u8",
-	`p fixture_many a0=%0 a1=S%1 a2=%2 a3=%3->id a4=%4 a5=%5 a6=%6->name a7=%7 a8=%8->top a9=S%9`: "p:surftrace/f0 fixture_many a0=%di:u32 a1=%si:s64 a2=+0x0(%dx):string a3=+0x0(%cx):u64 a4=%r8:u16 a5=%r9:u8 a6=+0x58($stack1):string a7=$stack2:u32 a8=+0x0($stack3):b11@21/32 a9=$stack4:s64",
+	`p fixture_fn arr3=S%0->arr[3] arr=%0->arr name=%0->name n0=%0->name[0]`:                      "p:surftrace/f0 fixture_fn arr3=+0x54(%di):s32 arr=+0x48(%di):s32[4] name=+0x58(%di):string n0=+0x58(%di):s8",
+	`p fixture_many a0=%0 a1=S%1 a2=%2 a3=%3->id a4=%4 a5=%5 a6=%6->name a7=%7 a8=%8->top a9=S%9`: "p:surftrace/f0 fixture_many a0=%di:s32 a1=%si:s64 a2=+0x0(%dx):string a3=+0x0(%cx):s64 a4=%r8:s16 a5=%r9:u8 a6=+0x58($stack1):string a7=$stack2:s32 a8=+0x0($stack3):b11@21/32 a9=$stack4:s64",
 }
 
 func TestFixtureLayout(t *testing.T) {

@@ -25,8 +25,46 @@ type errorCase struct {
 	sentinel error
 }
 
-// errorCases has one case per kind of bad input (issue 9, acceptance 5).
+// errorCases has one case per kind of bad input.
 var errorCases = []errorCase{
+	{name: "vertical tab injecting an argument", src: "P /tmp/p:0x1166\vx=+0(%di):string\v#:func",
+		msg: []string{`control character '\v'`}, hint: []string{"splits probe definitions at whitespace"},
+		at: "\v", sentinel: expr.ErrSyntax},
+	{name: "form feed in a name", src: "p ip_output a\f=%0",
+		msg: []string{`control character '\f'`}, at: "\f", sentinel: expr.ErrSyntax},
+	{name: "DEL in a filter", src: "p ip_output a=%0 f:a==1\x7f",
+		msg: []string{`control character '\x7f'`}, at: "\x7f", sentinel: expr.ErrSyntax},
+	{name: "object path with a space", src: "P spacey:func v=%0",
+		msg:  []string{`the object's path "/tmp/a b/spacey" holds ' ', where uprobe_events splits the definition`},
+		hint: []string{"without whitespace"}, at: "spacey:func", sentinel: ErrArgument},
+	{name: "129 arguments", src: "p ip_output" + manyArgs(129),
+		msg: []string{"129 arguments: a probe takes at most 128 (the kernel's MAX_TRACE_ARGS), and this is number 129"},
+		at:  "a128=%0", sentinel: ErrArgument},
+	{name: "a chain past the deref limit", src: "p wake_up_new_task p=%0" + strings.Repeat("->parent", 5000) + "->pid",
+		msg: []string{"p needs 13 dereferences; the kernel reads at most 12"},
+		at:  "->parent", skip: 23 + 12*8, n: len(strings.Repeat("->parent", 5000-12)) + len("->pid"), sentinel: ErrArgument},
+	{name: "the 13th dereference", src: "p wake_up_new_task p=%0" + strings.Repeat("->parent", 12) + "->pid",
+		msg: []string{"p needs 13 dereferences; the kernel reads at most 12"}, hint: []string{"closer to the value"},
+		at: "->pid", sentinel: ErrArgument},
+	{name: "ip_ on a 3-bit bitfield", src: "p ip_local_deliver ip_t=%0->pkt_type",
+		msg: []string{"ip_ shows a 32-bit value, but %0 (struct sk_buff *skb)->pkt_type is a 3-bit bitfield"}, hint: []string{"without the ip_ prefix"},
+		at: "ip_", skip: 3, sentinel: ErrType},
+	{name: "prefix on $comm", src: "p ip_output ip_c=$comm",
+		msg: []string{"ip_ shows a 32-bit number, but $comm is read as string; a string takes no prefix"}, at: "ip_", skip: 3, sentinel: ErrType},
+	{name: "prefix on a char array", src: "p wake_up_new_task b16_c=%0->comm",
+		msg: []string{"b16_ shows a 16-bit number", "is read as string; a string takes no prefix"}, at: "b16_", sentinel: ErrType},
+	{name: "ip_ on a pointer", src: "p ip_output ip_s=%2",
+		msg: []string{"ip_ wants a 4-byte value, but %2 (struct sk_buff *skb) is read as u64 (8 bytes)"}, at: "ip_", skip: 3, sentinel: ErrType},
+	{name: "b64_ on an explicit u32", src: "p ip_output+4 b64_x=%ax:u32",
+		msg: []string{"b64_ wants a 8-byte value, but %ax is read as u32 (4 bytes)"}, at: "b64_", sentinel: ErrType},
+	{name: "prefix on an array", src: "p ip_output b32_a=%2->dev->perm_addr",
+		msg: []string{"b32_ shows one 32-bit number, but %2 (struct sk_buff *skb)->dev->perm_addr is an array (u8[32])"}, at: "b32_", sentinel: ErrType},
+	{name: "symbol type in a user probe", src: "P tuprobe:func f=%di:symbol",
+		msg: []string{"uprobe_events has no symbol type: it names kernel symbols only"}, at: ":symbol", sentinel: ErrType},
+	{name: "comm as a number", src: "p ip_output c=$comm:u8",
+		msg: []string{"$comm is a string; the kernel reads it only as :string"}, at: ":u8", sentinel: ErrType},
+	{name: "negative literal on an unsigned value", src: "p ip_output l=%2->len f:l<-1",
+		msg: []string{"l is unsigned (u32): the kernel cannot compare it with -1"}, hint: []string{"read it signed with S"}, at: "-1", sentinel: ErrBadLiteral},
 	{name: "unknown function", src: "p ip_outptu a=%0",
 		msg: []string{`no kernel function "ip_outptu"`}, hint: []string{"did you mean", "ip_output"},
 		at: "ip_outptu", sentinel: ErrUnknownFunction},
@@ -110,6 +148,15 @@ var errorCases = []errorCase{
 		msg: []string{"passed by value in two registers (%di, %si)"}, at: "%0", sentinel: ErrType},
 }
 
+// manyArgs returns " a0=%0 a1=%0 …" with n arguments.
+func manyArgs(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(" a" + strconv.Itoa(i) + "=%0")
+	}
+	return b.String()
+}
+
 func TestErrors(t *testing.T) {
 	for _, tc := range errorCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -166,7 +213,13 @@ func checkError(t *testing.T, tc errorCase, err error) {
 	}
 	// What users see: the message, the expression, the caret under it.
 	lines := strings.Split(ee.Pretty(), "\n")
-	if len(lines) < 3 || lines[1] != "    "+tc.src || strings.Index(lines[2], "^") != 4+want {
+	shown := strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return '·' // a control byte shows as one visible column
+		}
+		return r
+	}, tc.src)
+	if len(lines) < 3 || lines[1] != "    "+shown || strings.Index(lines[2], "^") != 4+want {
 		t.Errorf("Pretty() does not put the caret at column %d:\n%s", want+1, ee.Pretty())
 	}
 }

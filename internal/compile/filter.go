@@ -96,6 +96,13 @@ func (c *compiler) cmp(b *strings.Builder, cm *expr.Cmp, args map[string]*probe.
 		return c.errf(fpos, len(cm.Field), ErrBadLiteral, "%s is an array (%s); the kernel cannot filter on it", cm.Field, arg.Type)
 	}
 	d := arg.Display
+	if strings.HasPrefix(lit, "-") && arg.Type != "" && strings.ContainsRune("uxb", rune(arg.Type[0])) && d != probe.DisplaySignedBits {
+		return c.errf(vpos, len(lit), ErrBadLiteral, "%s is unsigned (%s): the kernel cannot compare it with %s", cm.Field, arg.Type, lit).
+			WithHint("read it signed with S if its C type is signed, e.g. " + cm.Field + "=S…")
+	}
+	if d == probe.DisplaySignedBits {
+		return c.signedBitsLiteral(b, cm, arg, fpos, vpos, lit)
+	}
 	if d == probe.DisplayDefault || isString {
 		b.WriteString(lit)
 		return nil
@@ -151,4 +158,21 @@ func convertLiteral(d probe.Display, lit string) (string, error) {
 		return fmt.Sprintf("0x%x", sw), nil
 	}
 	return strconv.FormatUint(sw, 10), nil
+}
+
+// signedBitsLiteral writes a comparison with a signed bitfield. The kernel
+// compares a bitfield's bits unsigned, so -1 on 3 bits is 7 to it: == and
+// != take the literal as those bits, ordering cannot be kept.
+func (c *compiler) signedBitsLiteral(b *strings.Builder, cm *expr.Cmp, arg *probe.Arg, fpos, vpos int, lit string) error {
+	w := probe.BitfieldWidth(arg.Type)
+	if cm.Op != "==" && cm.Op != "!=" {
+		return c.errf(fpos+len(cm.Field), len(cm.Op), ErrBadLiteral, "%s is a signed %d-bit bitfield, which the kernel compares as unsigned bits: only == and != keep their meaning", cm.Field, w).
+			WithHint("filter with == or !=, or on a wider field")
+	}
+	n, err := strconv.ParseInt(lit, 0, 64)
+	if err != nil || w <= 0 || w < 64 && (n < -(1<<(w-1)) || n >= 1<<(w-1)) {
+		return c.errf(vpos, len(lit), ErrBadLiteral, "%s is not a value of the signed %d-bit bitfield %s (%d to %d)", lit, w, cm.Field, -(int64(1) << (w - 1)), int64(1)<<(w-1)-1)
+	}
+	b.WriteString(strconv.FormatUint(uint64(n)&(1<<w-1), 10))
+	return nil
 }

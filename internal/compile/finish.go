@@ -12,8 +12,8 @@ import (
 // maxArrayLen is the kernel's limit on TYPE[N] fetches (MAX_ARRAY_LEN).
 const maxArrayLen = 64
 
-// finish decides the fetch type from the last thing accessed (SPEC §2,
-// "The value's fetch type") and returns the fetch-arg and its type.
+// finish decides the fetch type from the last thing accessed and returns
+// the fetch-arg and its type.
 func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string, error) {
 	whole := func() (int, int) { return a.Base, len(a.Text) }
 	fmtLetter := strings.ToLower(a.Format)
@@ -58,6 +58,9 @@ func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string
 	switch t.Kind {
 	case btfdwarf.Int, btfdwarf.Enum:
 		if v.bitSize > 0 {
+			if a.Format == "" && disp == probe.DisplayDefault && isSigned(t) {
+				out.Display = probe.DisplaySignedBits
+			}
 			return c.bitfield(a, v, t)
 		}
 		if t.Size != 1 && t.Size != 2 && t.Size != 4 && t.Size != 8 {
@@ -67,7 +70,7 @@ func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string
 		if err := c.checkDisplaySize(a, v, t.Size); err != nil {
 			return "", "", err
 		}
-		ft := fmt.Sprintf("%s%d", fmtLetter, t.Size*8)
+		ft := fmt.Sprintf("%s%d", defaultLetter(a, disp, t), t.Size*8)
 		return v.expr() + ":" + ft, ft, nil
 	case btfdwarf.Pointer:
 		el, _ := t.Elem()
@@ -99,7 +102,7 @@ func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string
 		el = unwrapScalar(el)
 		if el.Kind == btfdwarf.Int || el.Kind == btfdwarf.Enum || el.Kind == btfdwarf.Pointer {
 			if n := t.Len; n > 0 && n <= maxArrayLen && v.inMemory() {
-				ft := fmt.Sprintf("%s%d[%d]", fmtLetter, el.Size*8, n)
+				ft := fmt.Sprintf("%s%d[%d]", defaultLetter(a, disp, el), el.Size*8, n)
 				return v.expr() + ":" + ft, ft, nil
 			}
 		}
@@ -115,6 +118,39 @@ func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string
 	}
 	p, n := whole()
 	return "", "", c.errf(p, n, ErrType, "%s is %s, which kprobes cannot fetch", v.what, t)
+}
+
+// defaultLetter is the fetch type's letter for an integer of C type t:
+// the user's S/U/X when given, else the signedness of the C type, so that
+// an int holding -7 prints -7 and a filter compares it signed (the kernel
+// compares per the field's declared type). Prefixed names show bytes
+// reordered, which only makes sense of the unsigned bits.
+func defaultLetter(a *expr.Arg, disp probe.Display, t *btfdwarf.Type) string {
+	if a.Format != "" {
+		return strings.ToLower(a.Format)
+	}
+	if disp == probe.DisplayDefault && isSigned(t) {
+		return "s"
+	}
+	return "u"
+}
+
+// isSigned reports whether values of the integer or enum type t can be
+// negative: a signed integer encoding (char too where the compiler made
+// it signed), or an enum with a negative enumerator (an enum whose values
+// are all non-negative prints the same either way).
+func isSigned(t *btfdwarf.Type) bool {
+	switch t.Kind {
+	case btfdwarf.Int:
+		return t.Signed
+	case btfdwarf.Enum:
+		for _, e := range t.Enumerators {
+			if e.Value < 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (c *compiler) userString() string {
@@ -226,7 +262,7 @@ func (c *compiler) bytesFetch(a *expr.Arg, v *value, n int) (string, string, err
 // explicitTypes are the fetch types a :TYPE suffix may name.
 var explicitTypes = map[string]int{
 	"u8": 1, "u16": 2, "u32": 4, "u64": 8, "s8": 1, "s16": 2, "s32": 4, "s64": 8,
-	"x8": 1, "x16": 2, "x32": 4, "x64": 8, "string": 0, "ustring": 0, "symbol": 0, "symstr": 0,
+	"x8": 1, "x16": 2, "x32": 4, "x64": 8, "char": 1, "string": 0, "ustring": 0, "symbol": 0, "symstr": 0,
 }
 
 // explicitType honours NAME=SOURCE:TYPE, e.g. pfun=%ax:symbol.
@@ -244,6 +280,13 @@ func (c *compiler) explicitType(a *expr.Arg, v *value) (string, string, error) {
 	}
 	if a.Format != "" {
 		return "", "", c.errf(pos, len(ts.Name)+1, ErrType, "give either a format letter (%s) or a :TYPE, not both", a.Format)
+	}
+	if c.user && (ts.Name == "symbol" || ts.Name == "symstr") {
+		return "", "", c.errf(pos, len(ts.Name)+1, ErrType, "uprobe_events has no %s type: it names kernel symbols only", ts.Name).
+			WithHint("print the address with :x64 and look it up with the binary's symbol table")
+	}
+	if v.typ == commType && ts.Name != "string" && ts.Name != "ustring" {
+		return "", "", c.errf(pos, len(ts.Name)+1, ErrType, "$comm is a string; the kernel reads it only as :string")
 	}
 	switch ts.Name {
 	case "string", "ustring":

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/ksyms"
 	"github.com/surftrace/surftrace/internal/testkernel"
 )
@@ -109,8 +110,16 @@ func FuzzCompile(f *testing.F) {
 	for _, s := range fuzzSeeds() {
 		f.Add(s)
 	}
+	// The same types on a kernel whose return probes read $arg<N>.
+	retCfg := &Config{Arch: cfg.Arch, Types: cfg.Types, Kernel: cfg.Kernel, User: cfg.User,
+		Features: func() (*ftrace.Features, error) {
+			ft := ftrace.Baseline61()
+			ft.RetArgN = true
+			return ft, nil
+		}}
 	f.Fuzz(func(t *testing.T, src string) {
 		checkCompile(t, src, cfg)
+		checkCompile(t, src, retCfg)
 	})
 }
 

@@ -93,7 +93,7 @@ func configSets(path, opt string) bool {
 	return err == nil && strings.Contains("\n"+string(b), "\n"+opt+"=y\n")
 }
 
-// fakeUser resolves the two user probes of SPEC §5 without touching the
+// fakeUser resolves the original's user probe examples without touching the
 // file system: tuprobe:func with a hand-made prototype, bash:readline
 // without debug info.
 type fakeUser struct{}
@@ -112,6 +112,17 @@ func (fakeUser) ResolveUser(obj, fn string, off uint64, hasOff bool) (*UserTarge
 		return &UserTarget{Path: "/path/tuprobe", Offset: 0x5bd + off, Func: &btfdwarf.Func{Name: "func", Proto: proto}}, nil
 	case "bash:readline":
 		return &UserTarget{Path: "/usr/bin/bash", Offset: 0x8a870 + off}, nil
+	case "sbits:func":
+		// struct sb { int s:3; unsigned int u:5; }
+		i32 := &btfdwarf.Type{Kind: btfdwarf.Int, Name: "int", Size: 4, Signed: true}
+		u32 := &btfdwarf.Type{Kind: btfdwarf.Int, Name: "unsigned int", Size: 4}
+		st := &btfdwarf.Type{Kind: btfdwarf.Struct, Name: "struct sb", Size: 4, Members: []btfdwarf.Member{
+			{Name: "s", Type: i32, BitSize: 3}, {Name: "u", Type: u32, BitOffset: 3, BitSize: 5},
+		}}
+		proto := &btfdwarf.Type{Kind: btfdwarf.FuncProto, Params: []btfdwarf.Param{{Name: "p", Type: btfdwarf.NewPointer(st, 8)}}}
+		return &UserTarget{Path: "/path/sbits", Offset: 0x10, Func: &btfdwarf.Func{Name: "func", Proto: proto}}, nil
+	case "spacey:func":
+		return &UserTarget{Path: "/tmp/a b/spacey", Offset: 0x10}, nil
 	}
 	return nil, errors.New("no such object in the fake resolver")
 }

@@ -96,8 +96,8 @@ func (c *compiler) packet(a *expr.Arg, v *value) (*value, error) {
 }
 
 // skbPointer checks the source is a struct sk_buff *, following one more
-// pointer when the function takes struct sk_buff ** (SPEC §2 fix: never
-// read the wrong memory silently).
+// pointer when the function takes struct sk_buff ** (never read the
+// wrong memory silently).
 func (c *compiler) skbPointer(v *value, pos int) (*value, error) {
 	t := v.typ
 	if t.Kind == btfdwarf.Pointer {

@@ -108,6 +108,9 @@ func (c *compiler) register(r string, pos int) (*value, error) {
 		return nil, c.errf(pos, len(r), ErrArgument, "unknown register %s on %s", r, c.arch.Name).
 			WithHint(didYouMean(closest("%"+name, c.arch.RegisterNames(), 3)))
 	}
+	if c.retprob {
+		c.cfg.warnOnce(fmt.Sprintf("%%%s in a return probe is read when the function returns: it holds whatever the function left there, not what it held at entry", reg))
+	}
 	return &value{direct: "%" + reg, what: "%" + reg}, nil
 }
 
@@ -121,13 +124,14 @@ func (c *compiler) argN(n, pos, width int) (*value, error) {
 	}
 	if c.fn == nil {
 		// No prototype: one register per argument.
+		what := fmt.Sprintf("%%%d", n)
 		if n < len(regs) {
-			return &value{direct: "%" + regs[n], what: fmt.Sprintf("%%%d", n)}, nil
+			return c.argAt(&value{direct: "%" + regs[n], what: what}, n, pos, width)
 		}
 		if c.inside {
 			return nil, c.errf(pos, width, ErrArgument, "%%%d is on the stack, valid only at the function's entry", n)
 		}
-		return &value{direct: fmt.Sprintf("$stack%d", c.arch.StackSlot0+n-len(regs)), what: fmt.Sprintf("%%%d", n)}, nil
+		return c.argAt(&value{direct: fmt.Sprintf("$stack%d", c.arch.StackSlot0+n-len(regs)), what: what}, n, pos, width)
 	}
 	ps := c.fn.Proto.Params
 	if n >= len(ps) {
@@ -157,16 +161,20 @@ func (c *compiler) argN(n, pos, width int) (*value, error) {
 					return nil, c.errf(pos, width, ErrType, "%s is passed by value in two registers (%%%s, %%%s); read them as %%%s and %%%s",
 						what, regs[reg], regs[reg+1], regs[reg], regs[reg+1])
 				}
-				return &value{typ: t, direct: "%" + regs[reg], what: what}, nil
+				return c.argAt(&value{typ: t, direct: "%" + regs[reg], what: what}, reg, pos, width)
 			}
 			if c.inside {
 				return nil, c.errf(pos, width, ErrArgument, "%s is on the stack, valid only at the function's entry", what)
 			}
 			if t.IsComposite() {
+				if c.retprob {
+					return nil, c.errf(pos, width, ErrArgument, "%s is a struct passed by value on the stack, which is gone when the function returns", what).
+						WithHint("read it in a p probe on the same function")
+				}
 				// A struct on the stack lies in memory at the slot.
 				return &value{typ: t, base: "$stack", off: int64(slot * c.arch.PtrSize), what: what}, nil
 			}
-			return &value{typ: t, direct: fmt.Sprintf("$stack%d", slot), what: what}, nil
+			return c.argAt(&value{typ: t, direct: fmt.Sprintf("$stack%d", slot), what: what}, len(regs)+slot-c.arch.StackSlot0, pos, width)
 		}
 		if byReg {
 			reg += w
@@ -175,6 +183,35 @@ func (c *compiler) argN(n, pos, width int) (*value, error) {
 		}
 	}
 	panic("unreachable: the loop returns at i == n")
+}
+
+// argAt returns v, the entry-time place of argument word k (0-based, in
+// the kernel's regs_get_kernel_argument numbering), as a probe can read
+// it. At entry that is v itself. When the function returns, the registers
+// and the stack hold other things, so a return probe reads $arg<k+1>,
+// which the kernel saves at entry, where its README lists that; elsewhere
+// it is refused rather than read from a clobbered register.
+func (c *compiler) argAt(v *value, k, pos, width int) (*value, error) {
+	if !c.retprob {
+		return v, nil
+	}
+	name := c.e.Target.Symbol
+	if c.user {
+		return nil, c.errf(pos, width, ErrArgument, "a user return probe cannot read entry arguments: at return the registers hold other values, and uprobe_events has no $arg<N>").
+			WithHint(fmt.Sprintf("read %s in a P probe on the same function: P %s:%s …", v.what, c.e.Target.Obj, name))
+	}
+	f := c.cfg.features()
+	if !f.RetArgN {
+		return nil, c.errf(pos, width, ErrArgument, "this kernel's return probes cannot read entry arguments: by the time the function returns, %s is no longer where it was at entry, and %s lists no $arg<N> for return probes", v.what, f.Source).
+			WithHint(fmt.Sprintf("use a `p` probe to read %s: p %s …", v.what, name))
+	}
+	if !c.arch.ArgNStack && k >= len(c.arch.KernelArgs) {
+		return nil, c.errf(pos, width, ErrArgument, "%s is passed on the stack, which $arg<N> cannot read on %s", v.what, c.arch.Name).
+			WithHint(fmt.Sprintf("use a `p` probe to read %s: p %s …", v.what, name))
+	}
+	nv := *v
+	nv.direct = fmt.Sprintf("$arg%d", k+1) // $arg1 is the first argument
+	return &nv, nil
 }
 
 func paramString(p btfdwarf.Param) string {

@@ -24,8 +24,8 @@ func TestResolvePath(t *testing.T) {
 		{"iphdr", "version", "+0x0(%di):b4@4/8", "__u8 version:4", 0, 1, 4, "struct iphdr"},
 		{"iphdr", "daddr", "+0x10(%di):u32", "__be32 daddr", 16, 4, 0, "struct iphdr"},
 		{"task_struct", "comm", "+0xba0(%di):string", "char comm[16]", 0xba0, 16, 0, "struct task_struct"},
-		{"task_struct", "comm[3]", "+0xba3(%di):u8", "char", 0xba3, 1, 0, "struct task_struct"},
-		{"task_struct", "mm->mm_users", "+0x54(+0x8e0(%di)):u32", "atomic_t mm_users", 0x54, 4, 0, "struct mm_struct"},
+		{"task_struct", "comm[3]", "+0xba3(%di):s8", "char", 0xba3, 1, 0, "struct task_struct"},
+		{"task_struct", "mm->mm_users", "+0x54(+0x8e0(%di)):s32", "atomic_t mm_users", 0x54, 4, 0, "struct mm_struct"},
 		{"sk_buff", "sk->__sk_common.skc_family", "+0x10(+0x18(%di)):u16", "unsigned short skc_family", 0x10, 2, 0, "struct sock"},
 		{"sk_buff", "pkt_type", "+0x80(%di):b3@0/8", "__u8 pkt_type:3", 0x80, 1, 0x400, "struct sk_buff"},
 	}

@@ -1,5 +1,5 @@
-// Package expr parses surftrace expressions (SPEC §2) and their filters
-// (§3) into an AST that keeps byte positions for diagnostics.
+// Package expr parses surftrace expressions and their filters into an
+// AST that keeps byte positions for diagnostics.
 //
 // An expression is `TYPE SYMBOL { ARG } [ f:FILTER ]`. The top level is
 // split by hand (words separated by spaces outside parentheses, the filter

@@ -69,7 +69,14 @@ func (e *Error) Pretty() string {
 		end = pos + i
 	}
 	b.WriteString("    ")
-	b.WriteString(src[start:end])
+	// A control byte would move the terminal's cursor: show it as one
+	// visible column so the caret stays under it.
+	b.WriteString(strings.Map(func(r rune) rune {
+		if r < ' ' && r != '\t' || r == 0x7f {
+			return '·'
+		}
+		return r
+	}, src[start:end]))
 	b.WriteString("\n    ")
 	for _, r := range src[start:pos] {
 		if r == '\t' {

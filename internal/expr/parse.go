@@ -18,6 +18,10 @@ var reservedNames = map[string]bool{
 
 // Parse parses one expression. The error is an *Error wrapping ErrSyntax.
 func Parse(src string) (*Expr, error) {
+	if i := badControl(src); i >= 0 {
+		return nil, Errorf(src, i, 1, ErrSyntax, "control character %q in the expression", src[i]).
+			WithHint("the kernel splits probe definitions at whitespace such as \\v and \\f, so it would start another argument there; remove it")
+	}
 	head, ftext, fpos := splitFilter(src)
 	words := splitWords(head)
 	e := &Expr{Src: src, FilterPos: fpos, FilterSrc: ftext}
@@ -72,6 +76,20 @@ func Parse(src string) (*Expr, error) {
 		e.Filter = f
 	}
 	return e, nil
+}
+
+// badControl returns the index of the first control byte of src that is
+// not a blank between words (space, \t, \n, \r), or -1. Blanks separate
+// words and never reach the kernel; \v and \f are whitespace to the
+// kernel but not to people reading the expression.
+func badControl(src string) int {
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if (c < ' ' && c != '\t' && c != '\n' && c != '\r') || c == 0x7f {
+			return i
+		}
+	}
+	return -1
 }
 
 func targetHint(k probe.Kind) string {

@@ -9,7 +9,7 @@ import "strings"
 // Kind is the probe type letter of an expression.
 type Kind byte
 
-// The probe kinds of SPEC §2.
+// The probe kinds, by the letter that starts an expression.
 const (
 	Kprobe    Kind = 'p'
 	Kretprobe Kind = 'r'
@@ -53,6 +53,10 @@ const (
 	DisplayBE64Hex         // B64_
 	DisplayIPv6            // ip6_: 16 bytes → canonical IPv6
 	DisplayMAC             // mac_: 6 bytes → aa:bb:cc:dd:ee:ff
+	// DisplaySignedBits is a bitfield of a signed C type: the kernel
+	// prints its bits unsigned (b3@0/8 shows 7 for -1), so the renderer
+	// sign-extends them from the width in the fetch type.
+	DisplaySignedBits
 )
 
 // Arg is one fetch argument of a dynamic probe.
@@ -108,8 +112,7 @@ func (d *Def) Line(group string) string {
 	return b.String()
 }
 
-// DisplayForName returns the display a NAME's prefix asks for (SPEC §2,
-// "Name prefixes"). The renderer and the compiler both call it so that a
+// DisplayForName returns the display a NAME's prefix asks for. The renderer and the compiler both call it so that a
 // name means the same thing live, offline and in a filter.
 func DisplayForName(name string) Display {
 	switch {
@@ -149,6 +152,41 @@ func (d Display) Size() int {
 		return 16
 	case DisplayMAC:
 		return 6
+	}
+	return 0
+}
+
+// BadByte returns the index of the first byte of s that cannot be part of
+// a word of a kprobe_events or uprobe_events line, or -1. The kernel splits
+// a definition at every byte isspace() accepts (space, \t, \n, \v, \f,
+// \r), so one inside a path or a name would start a new argument of the
+// attacker's choosing; other control bytes and DEL are refused too, as no
+// symbol, path or name the kernel prints holds one.
+func BadByte(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f {
+			return i
+		}
+	}
+	return -1
+}
+
+// BitfieldWidth returns the width of a bitfield fetch type ("b3@0/8" is
+// 3), or 0 for any other type.
+func BitfieldWidth(typ string) int {
+	if len(typ) < 2 || typ[0] != 'b' {
+		return 0
+	}
+	n := 0
+	for i := 1; i < len(typ); i++ {
+		c := typ[i]
+		if c == '@' {
+			return n
+		}
+		if c < '0' || c > '9' || n > 64 {
+			return 0
+		}
+		n = n*10 + int(c-'0')
 	}
 	return 0
 }

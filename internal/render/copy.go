@@ -8,10 +8,6 @@ import (
 	"os"
 )
 
-// maxLine is the longest line Copy gathers before rendering it in pieces;
-// the kernel's lines are a few kilobytes at most.
-const maxLine = 4 << 20
-
 // Copy renders every line of src to w and flushes. It returns at src's
 // EOF (a last line without a newline is rendered too), after
 // opts.MaxEvents events, or at its first read or write error; a live
@@ -79,13 +75,11 @@ func Copy(w io.Writer, src io.Reader, opts Options) error {
 			end = copy(buf, buf[start:end])
 			start = 0
 		}
-		if end == len(buf) { // one line longer than the buffer
-			if len(buf) >= maxLine {
-				r.Line(buf[:end]) // not a trace: cut it rather than hold it all
-				end = 0
-			} else {
-				buf = append(buf, make([]byte, len(buf))...)
-			}
+		if end == len(buf) {
+			// One line longer than the buffer: grow it, never cut the
+			// line. A saved trace may hold a string value of any length,
+			// and half a line would render as two wrong events.
+			buf = append(buf, make([]byte, len(buf))...)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -223,5 +224,29 @@ func TestCopyStackInNextRead(t *testing.T) {
 		if e := eventsOf(t, out.String()); strings.Join(e, " ") != tt.want {
 			t.Errorf("Stacks=%v: got %q, want %q", tt.stacks, e, tt.want)
 		}
+	}
+}
+
+// A line longer than any buffer size is rendered whole: cutting it would
+// make two wrong events of one.
+func TestCopyHugeLine(t *testing.T) {
+	body := strings.Repeat("x name=y ", 5<<20/9) // over 5 MB, with " name=" inside
+	in := hdr + "f1: (x) s=\"" + body + "\" n=7\n"
+	var out bytes.Buffer
+	if err := Copy(&out, strings.NewReader(in), Options{JSON: true}); err != nil {
+		t.Fatal(err)
+	}
+	var ev struct {
+		Args map[string]any `json:"args"`
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 1 {
+		t.Fatalf("%d JSON lines, want 1", len(lines))
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := ev.Args["s"].(string); s != body || ev.Args["n"] != 7.0 || len(ev.Args) != 2 {
+		t.Errorf("huge line split into %d args (s is %d bytes, want %d)", len(ev.Args), len(s), len(body))
 	}
 }

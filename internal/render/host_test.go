@@ -56,15 +56,15 @@ func readHost(t *testing.T, name string, opts Options) []hostEvent {
 
 func TestHostTraces(t *testing.T) {
 	wantArgs := []string{
-		`{"v":-2,"s":"a b","bad":null,"ip_v":"254.255.255.255","ip6_a":"500::","mac_m":"05:00:00:00:00:00","last":4294967294}`,
+		`{"v":-2,"s":"a b","bad":null,"ip_v":"254.255.255.255","ip6_a":"500::","mac_m":"05:00:00:00:00:00","last":"0xfffffffe"}`,
 		`{"ret":6}`,
-		`{"v":-1,"s":"q\" x=1","bad":null,"ip_v":"255.255.255.255","ip6_a":"500::","mac_m":"05:00:00:00:00:00","last":4294967295}`,
+		`{"v":-1,"s":"q\" x=1","bad":null,"ip_v":"255.255.255.255","ip6_a":"500::","mac_m":"05:00:00:00:00:00","last":"0xffffffff"}`,
 		`{"ret":10}`,
-		`{"v":0,"s":"line1\nline2","bad":null,"ip_v":"0.0.0.0","ip6_a":"500::","mac_m":"05:00:00:00:00:00","last":0}`,
+		`{"v":0,"s":"line1\nline2","bad":null,"ip_v":"0.0.0.0","ip6_a":"500::","mac_m":"05:00:00:00:00:00","last":"0x0"}`,
 		`{"ret":16}`,
-		`{"v":1,"s":"","bad":null,"ip_v":"1.0.0.0","ip6_a":"500::","mac_m":"05:00:00:00:00:00","last":1}`,
+		`{"v":1,"s":"","bad":null,"ip_v":"1.0.0.0","ip6_a":"500::","mac_m":"05:00:00:00:00:00","last":"0x1"}`,
 		`{"ret":6}`,
-		`{"v":2,"s":"tab\there","bad":null,"ip_v":"2.0.0.0","ip6_a":"500::","mac_m":"05:00:00:00:00:00","last":2}`,
+		`{"v":2,"s":"tab\there","bad":null,"ip_v":"2.0.0.0","ip6_a":"500::","mac_m":"05:00:00:00:00:00","last":"0x2"}`,
 		`{"ret":15}`,
 	}
 	evs := readHost(t, "host-uprobe-stacks.trace", Options{JSON: true, Schema: SchemaFromDefs(hostDefs())})
@@ -86,7 +86,7 @@ func TestHostTraces(t *testing.T) {
 	if len(evs) != 10 || evs[0].Flags != nil {
 		t.Fatalf("noirq: %d events, flags %v", len(evs), evs[0].Flags)
 	}
-	if got := string(evs[4].Args); got != `{"v":0,"s":"line1\nline2","ip6_a":"500::","mac_m":"05:00:00:00:00:00","last":0}` {
+	if got := string(evs[4].Args); got != `{"v":0,"s":"line1\nline2","ip6_a":"500::","mac_m":"05:00:00:00:00:00","last":"0x0"}` {
 		t.Errorf("noirq event 4: %s", got)
 	}
 }

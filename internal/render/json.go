@@ -204,7 +204,7 @@ func (r *Renderer) appendEvent(dst, b []byte) []byte {
 		v := a.val.of(b)
 		ok := false
 		if a.display != probe.DisplayDefault || a.enum != nil {
-			dst, ok = convert(dst, v, a.display, a.enum, true)
+			dst, ok = a.convert(dst, v, true)
 		}
 		if !ok {
 			dst = appendJSONValue(dst, v)

@@ -273,7 +273,7 @@ func (r *Renderer) emitText(b []byte) {
 		mark := len(out)
 		out = append(out, b[last:a.val.s]...)
 		var ok bool
-		if out, ok = convert(out, a.val.of(b), a.display, a.enum, false); ok {
+		if out, ok = a.convert(out, a.val.of(b), false); ok {
 			last = a.val.e
 		} else {
 			out = out[:mark]

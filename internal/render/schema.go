@@ -36,6 +36,7 @@ type argSchema struct {
 	display probe.Display
 	enum    map[int64]string
 	kind    argKind
+	bits    int // DisplaySignedBits: the bitfield's width
 }
 
 // SchemaFromDefs builds the schema of the compiled probes. Tracepoint
@@ -53,7 +54,11 @@ func SchemaFromDefs(defs []*probe.Def) *Schema {
 			if disp == probe.DisplayDefault {
 				disp = probe.DisplayForName(a.Name)
 			}
-			ev.args = append(ev.args, newArgSchema(a.Name, disp, a.Enum, kindOfType(a.Type)))
+			as := newArgSchema(a.Name, disp, a.Enum, kindOfType(a.Type))
+			if disp == probe.DisplaySignedBits {
+				as.bits = probe.BitfieldWidth(a.Type)
+			}
+			ev.args = append(ev.args, as)
 		}
 		s.events[d.Name] = ev
 	}

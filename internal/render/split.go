@@ -11,6 +11,15 @@ type arg struct {
 	name, val span
 	display   probe.Display
 	enum      map[int64]string
+	bits      int // DisplaySignedBits: the bitfield's width
+}
+
+// convert appends the display form of the value v of a (see convert).
+func (a *arg) convert(dst, v []byte, jsonOut bool) ([]byte, bool) {
+	if a.display == probe.DisplaySignedBits {
+		return appendSignExtended(dst, v, a.bits)
+	}
+	return convert(dst, v, a.display, a.enum, jsonOut)
 }
 
 // maxTries bounds the schema split's backtracking, so a line built to
@@ -38,7 +47,7 @@ func (r *Renderer) splitArgs(b []byte, p int, ev *eventSchema) {
 			a := &r.args[i]
 			for j := range ev.args {
 				if bytes.Equal(a.name.of(b), ev.args[j].eq[:len(ev.args[j].eq)-1]) {
-					a.display, a.enum = ev.args[j].display, ev.args[j].enum
+					a.display, a.enum, a.bits = ev.args[j].display, ev.args[j].enum, ev.args[j].bits
 					break
 				}
 			}
@@ -56,7 +65,7 @@ func (r *Renderer) matchSchema(b []byte, p int, ev *eventSchema, i int) bool {
 		return false
 	}
 	vs := p + len(a.eq)
-	r.args = append(r.args[:i], arg{name: span{p, vs - 1}, display: a.display, enum: a.enum})
+	r.args = append(r.args[:i], arg{name: span{p, vs - 1}, display: a.display, enum: a.enum, bits: a.bits})
 	if i == len(ev.args)-1 {
 		r.args[i].val = span{vs, len(b)}
 		return a.kind.fits(b[vs:]) // else an earlier cut was inside a string
@@ -93,12 +102,13 @@ func (r *Renderer) splitNames(b []byte, p int) {
 		r.text, r.hasText = span{p, n}, true
 		return
 	}
+	budget := maxTries
 	for p < n {
 		eq := identEq(b, p)
 		if eq < 0 {
 			break // unreachable: a value only ends before " name=" or at the end
 		}
-		ve := valueEnd(b, eq+1)
+		ve := valueEnd(b, eq+1, &budget)
 		r.args = append(r.args, arg{name: span{p, eq}, val: span{eq + 1, ve}, display: displayOf(b[p:eq])})
 		p = ve + 1
 	}
@@ -106,14 +116,20 @@ func (r *Renderer) splitNames(b []byte, p int) {
 
 // valueEnd finds where the value starting at vs ends: a string at the
 // first '"' followed by " name=" or the end of the line, an array likewise
-// at '}', anything else before the next " name=".
-func valueEnd(b []byte, vs int) int {
+// at '}', anything else before the next " name=". The kernel prints a
+// string as "%s" without escaping, so a string holding `" x=1` shows a
+// quote followed by " name=" before its end; such a cut is taken only if
+// the rest of the line still reads as values the kernel prints, where a
+// value that is not a string holds no '"'. budget bounds that look-ahead
+// on a line built to make it costly; once spent, the first cut wins.
+func valueEnd(b []byte, vs int, budget *int) int {
 	n := len(b)
 	if vs < n && (b[vs] == '"' || b[vs] == '{') {
 		cl := byte('"')
 		if b[vs] == '{' {
 			cl = '}'
 		}
+		first := -1
 		for j := vs + 1; j < n; j++ {
 			k := bytes.IndexByte(b[j:], cl)
 			if k < 0 {
@@ -123,9 +139,28 @@ func valueEnd(b []byte, vs int) int {
 			if j == n-1 {
 				return n
 			}
-			if nameFollows(b, j+1) {
+			if !nameFollows(b, j+1) {
+				continue
+			}
+			if cl == '}' {
 				return j + 1
 			}
+			if first < 0 {
+				first = j + 1
+			}
+			if bytes.IndexByte(b[j+1:], '"') < 0 {
+				return j + 1 // without another quote the rest reads right
+			}
+			if *budget <= 0 {
+				return first
+			}
+			*budget--
+			if plausibleRest(b, j+1, budget) {
+				return j + 1
+			}
+		}
+		if first >= 0 {
+			return first
 		}
 		if cl == '"' {
 			return n // no closing quote: a string cut by a newline
@@ -142,6 +177,23 @@ func valueEnd(b []byte, vs int) int {
 		}
 	}
 	return n
+}
+
+// plausibleRest reports whether b[p:], which starts with " name=", splits
+// into values of which none but strings holds a '"'.
+func plausibleRest(b []byte, p int, budget *int) bool {
+	for p < len(b) {
+		eq := identEq(b, p+1)
+		if eq < 0 {
+			return false
+		}
+		ve := valueEnd(b, eq+1, budget)
+		if v := b[eq+1 : ve]; len(v) > 0 && v[0] != '"' && bytes.IndexByte(v, '"') >= 0 {
+			return false
+		}
+		p = ve
+	}
+	return true
 }
 
 // nameFollows reports whether b[j:] begins with " name=".

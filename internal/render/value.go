@@ -177,8 +177,13 @@ func convert(dst, v []byte, d probe.Display, enum map[int64]string, jsonOut bool
 		}
 		u = bits.ReverseBytes64(u) >> (64 - 8*size)
 		hex := d == probe.DisplayBE16Hex || d == probe.DisplayBE32Hex || d == probe.DisplayBE64Hex
-		if hex && !jsonOut {
+		switch {
+		case hex && jsonOut:
+			return appendJSONHex(dst, u), true
+		case hex:
 			return strconv.AppendUint(append(dst, '0', 'x'), u, 16), true
+		case jsonOut:
+			return appendJSONUint(dst, u), true
 		}
 		return strconv.AppendUint(dst, u, 10), true
 	}
@@ -194,4 +199,19 @@ func quoteIf(dst []byte, q bool, f func([]byte) []byte) []byte {
 		dst = append(dst, '"')
 	}
 	return dst
+}
+
+// appendSignExtended appends the decimal value of a signed bitfield of
+// the given width that the kernel printed as its unsigned bits: 7 on 3
+// bits is -1. A value that is not such bits is left to print as it is.
+func appendSignExtended(dst, v []byte, bits int) ([]byte, bool) {
+	if bits <= 0 || bits > 64 {
+		return dst, false
+	}
+	u, ok := intBits(v, 8)
+	if !ok || bits < 64 && u>>bits != 0 {
+		return dst, false
+	}
+	n := int64(u<<(64-bits)) >> (64 - bits)
+	return strconv.AppendInt(dst, n, 10), true
 }

@@ -31,13 +31,13 @@ func TestConvert(t *testing.T) {
 		{probe.DisplayBE16, "65536", "", ""},
 		{probe.DisplayBE16, "-32768", "128", "128"},
 		{probe.DisplayBE16, "-32769", "", ""},
-		{probe.DisplayBE16Hex, "1063", "0x2704", "9988"},
+		{probe.DisplayBE16Hex, "1063", "0x2704", `"0x2704"`},
 		{probe.DisplayBE32, "16777216", "1", "1"},
-		{probe.DisplayBE32Hex, "0x12345678", "0x78563412", "2018915346"},
-		{probe.DisplayBE64, "1", "72057594037927936", "72057594037927936"},
-		{probe.DisplayBE64Hex, "0x0102030405060708", "0x807060504030201", "578437695752307201"},
+		{probe.DisplayBE32Hex, "0x12345678", "0x78563412", `"0x78563412"`},
+		{probe.DisplayBE64, "1", "72057594037927936", `"72057594037927936"`},
+		{probe.DisplayBE64Hex, "0x0102030405060708", "0x807060504030201", `"0x807060504030201"`},
 		{probe.DisplayBE64, "18446744073709551616", "", ""},
-		{probe.DisplayBE64, "-1", "18446744073709551615", "18446744073709551615"},
+		{probe.DisplayBE64, "-1", "18446744073709551615", `"18446744073709551615"`},
 		{probe.DisplayMAC, "{0x52,0x54,0x0,0x12,0x34,0x56}", "52:54:00:12:34:56", `"52:54:00:12:34:56"`},
 		{probe.DisplayMAC, "{82,84,0,18,52,86}", "52:54:00:12:34:56", `"52:54:00:12:34:56"`},
 		{probe.DisplayMAC, "{82,84,0,18,52,256}", "", ""},
@@ -136,13 +136,43 @@ func TestJSONString(t *testing.T) {
 
 func TestJSONValue(t *testing.T) {
 	for in, want := range map[string]string{
-		"17": "17", "-5": "-5", "0": "0", "-0": "-0", "0x10": "16", "007": `"007"`, "1.5": `"1.5"`,
-		`"a b"`: `"a b"`, `"`: `""`, `""`: `""`, "(fault)": "null", "{1,0x2,-3}": "[1,2,-3]", "{}": "[]", "{,}": `"{,}"`,
-		"{1,}": `"{1,}"`, "sym+0x0/0x10": `"sym+0x0/0x10"`, "18446744073709551615": "18446744073709551615",
+		"17": "17", "-5": "-5", "0": "0", "-0": "-0", "0x10": `"0x10"`, "007": `"007"`, "1.5": `"1.5"`,
+		`"a b"`: `"a b"`, `"`: `""`, `""`: `""`, "(fault)": "null", "{1,0x2,-3}": `[1,"0x2",-3]`, "{}": "[]", "{,}": `"{,}"`,
+		"{1,}": `"{1,}"`, "sym+0x0/0x10": `"sym+0x0/0x10"`, "18446744073709551615": `"18446744073709551615"`, "9007199254740991": "9007199254740991", "-9007199254740992": `"-9007199254740992"`,
 	} {
 		got := appendJSONValue(nil, []byte(in))
 		if string(got) != want || !json.Valid(got) {
 			t.Errorf("appendJSONValue(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestSignExtend(t *testing.T) {
+	for _, tc := range []struct {
+		v    string
+		bits int
+		want string
+		ok   bool
+	}{
+		{"7", 3, "-1", true}, {"3", 3, "3", true}, {"4", 3, "-4", true}, {"8", 3, "", false},
+		{"0x1f", 5, "-1", true}, {"18446744073709551615", 64, "-1", true}, {"(fault)", 3, "", false}, {"1", 0, "", false},
+	} {
+		got, ok := appendSignExtended(nil, []byte(tc.v), tc.bits)
+		if string(got) != tc.want || ok != tc.ok {
+			t.Errorf("appendSignExtended(%q, %d) = %q, %v; want %q, %v", tc.v, tc.bits, got, ok, tc.want, tc.ok)
+		}
+	}
+	defs := []*probe.Def{{Kind: probe.Uprobe, Name: "p0", Args: []probe.Arg{
+		{Name: "s", Type: "b3@0/32", Display: probe.DisplaySignedBits}, {Name: "u", Type: "b5@3/32"}}}}
+	line := hdr + "p0: (0x1) s=6 u=31"
+	for _, js := range []bool{false, true} {
+		got, _ := render(t, line, Options{JSON: js, Schema: SchemaFromDefs(defs)})
+		want := hdr + "p0: (0x1) s=-2 u=31\n"
+		if js {
+			want = `"args":{"s":-2,"u":31}`
+		}
+		if !strings.Contains(got, want) {
+			t.Errorf("json=%v: %s, want …%s…", js, got, want)
 		}
 	}
 }
