@@ -133,6 +133,11 @@ func graphMain(args []string) int {
 	defer stop()
 	cmd := newGraphCmd()
 	cmd.Use = "surfGraph -f FUNC [flags]"
+	args, err := expandAbbrevs(cmd, args)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "surfGraph:", err)
+		return 2
+	}
 	cmd.SetArgs(args)
 	if err := cmd.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "surfGraph:", err)

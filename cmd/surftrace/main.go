@@ -21,7 +21,14 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	if err := newRootCmd().ExecuteContext(ctx); err != nil {
+	root := newRootCmd()
+	args, err := expandAbbrevs(root, os.Args[1:])
+	if err != nil {
+		printError(os.Stderr, err)
+		os.Exit(exitCode(err))
+	}
+	root.SetArgs(args)
+	if err := root.ExecuteContext(ctx); err != nil {
 		printError(os.Stderr, err)
 		os.Exit(exitCode(err))
 	}

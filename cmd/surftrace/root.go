@@ -69,7 +69,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.StringArrayVarP(&cfg.files, "file", "f", nil, "read more expressions from `FILE`, one per line")
 	f.StringVarP(&cfg.arch, "arch", "a", "", "x86_64, x86 or aarch64: decides the argument registers (default: the host's)")
 	f.StringVarP(&cfg.vmlinux, "vmlinux", "v", "", "take kernel types from this ELF's DWARF instead of BTF")
-	f.StringVarP(&cfg.mode, "mode", "m", "", "type source: btf (default) or dwarf (with -v)")
+	f.StringVarP(&cfg.mode, "mode", "m", "", "type source: btf (default) or dwarf (with -v); the original's gdb (= dwarf with -v), remote and local (= btf) are accepted")
 	f.StringVarP(&cfg.db, "db", "d", "", "original's type database: not needed (types come from BTF)")
 	f.StringVarP(&cfg.rip, "rip", "r", "", "original's remote type server: not needed")
 	f.StringVarP(&cfg.gdb, "gdb", "g", "", "original's gdb path: not needed")
@@ -89,13 +89,15 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	for _, sub := range subcommands() {
 		cmd.AddCommand(sub)
 	}
+	cmd.Version = versionLine()
+	cmd.SetVersionTemplate("{{.Version}}\n")
 	cmd.SetOut(os.Stdout)
 	cmd.SetErr(os.Stderr)
 	return cmd
 }
 
 // subcommandList holds the subcommands; none inherits the root's flags.
-var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, newCompletionCmd, newCompleteLineCmd}
+var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, newCompletionCmd, newCompleteLineCmd, newVersionCmd}
 
 func subcommands() []*cobra.Command {
 	var out []*cobra.Command

@@ -26,6 +26,7 @@ func run(cmd *cobra.Command, cfg *config) error {
 			fmt.Fprintf(os.Stderr, "surftrace: %s %s ignored: %s is not needed, types come from BTF (or -v VMLINUX)\n", o.flag, o.val, o.what)
 		}
 	}
+	normalizeMode(cfg, os.Stderr)
 	if cfg.fn != "" || cfg.line != "" {
 		return runDisasmFlags(cmd, cfg)
 	}

@@ -33,11 +33,9 @@ func hostArch() string {
 // -v, BTF from --btf, else the running kernel's BTF.
 func kernelTypes(cfg *config, arch *compile.Arch) (btfdwarf.Source, error) {
 	switch cfg.mode {
-	case "", "btf", "dwarf":
-	case "remote", "local", "gdb":
-		return nil, fmt.Errorf("%w: -m %s was the original's type database mode; surftrace reads types itself: BTF (default, /sys/kernel/btf/vmlinux or --btf FILE) or DWARF (-v vmlinux)", errUsage, cfg.mode)
+	case "", "btf", "dwarf", "gdb", "remote", "local":
 	default:
-		return nil, fmt.Errorf("%w: unknown mode %q (btf or dwarf)", errUsage, cfg.mode)
+		return nil, fmt.Errorf("%w: unknown mode %q (btf, or dwarf with -v VMLINUX; the original's gdb, remote and local are accepted)", errUsage, cfg.mode)
 	}
 	if cfg.mode == "dwarf" && cfg.vmlinux == "" {
 		return nil, fmt.Errorf("%w: -m dwarf needs -v VMLINUX", errUsage)
