@@ -135,14 +135,10 @@ func TestShellCompletion(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	shells := []struct {
-		name  string
-		args  []string
-		setup string
-	}{
-		{"bash", []string{"--norc", "--noprofile", "-i"}, "PS1='$ '; source <(surftrace completion bash)\n"},
-		{"zsh", []string{"-f", "-i"}, "PS1='$ '; fpath=(" + dir + " $fpath); autoload -U compinit; compinit -u -D\n"},
-		{"fish", []string{"--no-config", "-i"}, "source " + dir + "/surftrace.fish\n"},
+	shells := map[string]string{
+		"bash": "PS1='$ '; source <(surftrace completion bash)\n",
+		"zsh":  "PS1='$ '; fpath=(" + dir + " $fpath); autoload -U compinit; compinit -u -D\n",
+		"fish": "source " + dir + "/surftrace.fish\n",
 	}
 	cases := []struct{ typed, want string }{
 		{"'p tcp_sendmsg_lo", "p tcp_sendmsg_locked"},
@@ -152,14 +148,29 @@ func TestShellCompletion(t *testing.T) {
 		{"'p ip_rcv x=@(struct iphdr *)l3%0->sad", "p ip_rcv x=@(struct iphdr *)l3%0->saddr"},
 		{"'e sched/sched_swi", "e sched/sched_switch"},
 	}
+	typeInShells(t, env, shells, cases)
+}
+
+// shellArgs start each shell interactive without the user's start-up files.
+var shellArgs = map[string][]string{
+	"bash": {"--norc", "--noprofile", "-i"},
+	"zsh":  {"-f", "-i"},
+	"fish": {"--no-config", "-i"},
+}
+
+// typeInShells runs setup in each shell, then for every case types
+// `surftrace TYPED<TAB>`, closes the quote and has the shell print the
+// line's words: the expression must be one word, completed to want.
+func typeInShells(t *testing.T, env []string, setup map[string]string, cases []struct{ typed, want string }) {
+	t.Helper()
 	words := regexp.MustCompile(`W:surftrace\r?\nW:([^\r\n]*)\r?\n`)
-	for _, sh := range shells {
-		t.Run(sh.name, func(t *testing.T) {
-			if _, err := exec.LookPath(sh.name); err != nil {
-				t.Skipf("%s not installed (scripts/deps.sh)", sh.name)
+	for _, name := range []string{"bash", "zsh", "fish"} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := exec.LookPath(name); err != nil {
+				skipOrFail(t, "%s not installed (scripts/deps.sh)", name)
 			}
-			s := startPtyShell(t, env, sh.name, sh.args...)
-			s.typeKeys(sh.setup + "echo READY\n")
+			s := startPtyShell(t, env, name, shellArgs[name]...)
+			s.typeKeys(setup[name] + "echo READY\n")
 			_, at := s.waitFor(regexp.MustCompile(`\nREADY`), 0, 20*time.Second)
 			for _, c := range cases {
 				// TAB, close the quote, go to the line's start and turn it
@@ -168,7 +179,7 @@ func TestShellCompletion(t *testing.T) {
 				m, end := s.waitFor(words, at, 30*time.Second)
 				at = end
 				if m[1] != c.want {
-					t.Errorf("%s: %q completed to %q, want %q", sh.name, c.typed, m[1], c.want)
+					t.Errorf("%s: %q completed to %q, want %q", name, c.typed, m[1], c.want)
 				}
 			}
 			s.typeKeys("exit\n")
