@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/graph"
 )
 
@@ -98,6 +99,13 @@ func runGraph(cmd *cobra.Command, args []string, f *graphFlags) error {
 	case "":
 		if fn == "" {
 			return fmt.Errorf("%w: name it (surftrace graph FUNC)", graph.ErrNoFunction)
+		}
+		fs, err := ftrace.Discover()
+		if err != nil {
+			return tracefsErr(err)
+		}
+		if err := checkTracingAccess(fs.Root); err != nil {
+			return err
 		}
 	case "-":
 		cfg.Input = cmd.InOrStdin()

@@ -31,6 +31,9 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 	}
 	fs, err := ftrace.Discover()
 	if err != nil {
+		return tracefsErr(err)
+	}
+	if err := checkTracingAccess(fs.Root); err != nil {
 		return err
 	}
 	if err := checkProbeSupport(fs, parsed); err != nil {
