@@ -61,7 +61,7 @@ function_graph text saved earlier (cat trace > FILE) and needs nothing.`,
 	fl.IntVarP(&f.step, "step", "s", 1, "svg: write a graph every STEP calls (0: only the merged total)")
 	fl.StringVarP(&f.out, "output", "o", ".", "svg: directory for FUNC-<n>.svg and FUNC-total.svg")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after N complete calls")
-	fl.DurationVarP(&f.duration, "time", "t", 0, "stop after this long (10s, 1m)")
+	fl.VarP(durationFlag{&f.duration}, "time", "t", "stop after this long (10s, 1m)")
 	fl.IntVarP(&f.depth, "depth", "d", 0, "follow calls at most DEPTH levels deep (max_graph_depth; 0: all)")
 	fl.StringVarP(&f.input, "input", "i", "", "read saved function_graph text from FILE (-: stdin) instead of tracing")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "do not print the tracefs set-up and teardown commands")

@@ -39,7 +39,12 @@ func main() {
 func printError(w io.Writer, err error) {
 	var ee *expr.Error
 	if errors.As(err, &ee) {
-		fmt.Fprintln(w, "surftrace: "+ee.Pretty())
+		where := ""
+		var se *sourcedError
+		if errors.As(err, &se) {
+			where = se.where + ": "
+		}
+		fmt.Fprintln(w, "surftrace: "+where+ee.Pretty())
 		return
 	}
 	fmt.Fprintln(w, "surftrace:", err)

@@ -30,6 +30,7 @@ type config struct {
 	count    int
 	duration time.Duration
 	exprs    []string
+	origins  []string // FILE:LINE of each expression from -f, "" for arguments
 }
 
 // errUsage marks errors in how surftrace was called (exit status 2).
@@ -80,7 +81,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.BoolVar(&cfg.json, "json", false, "print one JSON object per event")
 	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "do not print the set-up and teardown commands on stderr")
 	f.IntVarP(&cfg.count, "count", "c", 0, "stop after `N` events")
-	f.DurationVarP(&cfg.duration, "time", "t", 0, "stop after `DURATION` (e.g. 10s)")
+	f.VarP(durationFlag{&cfg.duration}, "time", "t", "stop after `DURATION` (e.g. 10s)")
 	f.SortFlags = false
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see surftrace --help)", errUsage, err)

@@ -30,6 +30,9 @@ func run(cmd *cobra.Command, cfg *config) error {
 	if cfg.fn != "" || cfg.line != "" {
 		return runDisasmFlags(cmd, cfg)
 	}
+	if err := splitByShell(cfg.exprs); err != nil {
+		return err
+	}
 	exprs, err := collectExprs(cfg)
 	if err != nil {
 		return err
@@ -41,7 +44,7 @@ func run(cmd *cobra.Command, cfg *config) error {
 	for i, s := range exprs {
 		e, err := expr.Parse(s)
 		if err != nil {
-			return err
+			return fromFile(cfg, i, explainParseError(cfg, err))
 		}
 		parsed[i] = e
 	}
@@ -64,6 +67,7 @@ func run(cmd *cobra.Command, cfg *config) error {
 // collectExprs gathers expressions from the arguments and -f files.
 func collectExprs(cfg *config) ([]string, error) {
 	out := append([]string(nil), cfg.exprs...)
+	cfg.origins = make([]string, len(out))
 	for _, path := range cfg.files {
 		f, err := os.Open(path)
 		if err != nil {
@@ -71,12 +75,13 @@ func collectExprs(cfg *config) ([]string, error) {
 		}
 		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-		for sc.Scan() {
+		for n := 1; sc.Scan(); n++ {
 			line := strings.TrimSpace(sc.Text())
 			if line == "" || strings.HasPrefix(line, "#") {
 				continue
 			}
 			out = append(out, line)
+			cfg.origins = append(cfg.origins, fmt.Sprintf("%s:%d", path, n))
 		}
 		err = sc.Err()
 		f.Close()
@@ -131,7 +136,7 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 	for i, e := range parsed {
 		d, err := compile.Compile(e, i, cc)
 		if err != nil {
-			return nil, err
+			return nil, fromFile(cfg, i, err)
 		}
 		defs[i] = d
 	}
