@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -30,6 +31,9 @@ type config struct {
 	count    int
 	duration time.Duration
 	exprs    []string
+	ready    string    // --ready-file: touched once the probes are armed
+	bufferKB int       // --buffer-size: the instance's per-CPU buffer
+	notes    io.Writer // where slow loading is announced; nil: nowhere
 	origins  []string // FILE:LINE of each expression from -f, "" for arguments
 }
 
@@ -81,6 +85,8 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.BoolVar(&cfg.json, "json", false, "print one JSON object per event")
 	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "do not print the set-up and teardown commands on stderr")
 	f.IntVarP(&cfg.count, "count", "c", 0, "stop after `N` events")
+	f.StringVar(&cfg.ready, "ready-file", "", "touch `FILE` once the probes are armed (a ready signal for scripts, also with -q)")
+	f.IntVar(&cfg.bufferKB, "buffer-size", 0, "per-CPU trace buffer of `KB` kilobytes (buffer_size_kb), against lost events")
 	f.VarP(durationFlag{&cfg.duration}, "time", "t", "stop after `DURATION` (e.g. 10s)")
 	f.SortFlags = false
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {

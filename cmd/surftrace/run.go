@@ -27,6 +27,13 @@ func run(cmd *cobra.Command, cfg *config) error {
 		}
 	}
 	normalizeMode(cfg, os.Stderr)
+	if !cfg.quiet && !cfg.show {
+		// -S prints definitions for scripts: its stderr stays for errors.
+		cfg.notes = cmd.ErrOrStderr()
+	}
+	if cfg.bufferKB < 0 {
+		return fmt.Errorf("%w: --buffer-size %d: give a size in KB, e.g. 8192", errUsage, cfg.bufferKB)
+	}
 	if cfg.fn != "" || cfg.line != "" {
 		return runDisasmFlags(cmd, cfg)
 	}

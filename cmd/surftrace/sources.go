@@ -41,6 +41,7 @@ func kernelTypes(cfg *config, arch *compile.Arch) (btfdwarf.Source, error) {
 		return nil, fmt.Errorf("%w: -m dwarf needs -v VMLINUX", errUsage)
 	}
 	if cfg.vmlinux != "" {
+		defer slowNote(cfg.notes, "kernel types from the DWARF of "+cfg.vmlinux)()
 		d, err := btfdwarf.LoadDWARF(cfg.vmlinux, arch.PtrSize)
 		if err != nil {
 			return nil, err
@@ -54,6 +55,7 @@ func kernelTypes(cfg *config, arch *compile.Arch) (btfdwarf.Source, error) {
 			return nil, fmt.Errorf("this kernel has no BTF at %s (CONFIG_DEBUG_INFO_BTF): give --btf FILE or -v VMLINUX", path)
 		}
 	}
+	defer slowNote(cfg.notes, "kernel types from "+path)()
 	b, err := btfdwarf.LoadBTF(path, arch.PtrSize)
 	if err != nil {
 		return nil, err
