@@ -34,7 +34,7 @@ type config struct {
 	ready    string    // --ready-file: touched once the probes are armed
 	bufferKB int       // --buffer-size: the instance's per-CPU buffer
 	notes    io.Writer // where slow loading is announced; nil: nowhere
-	origins  []string // FILE:LINE of each expression from -f, "" for arguments
+	origins  []string  // FILE:LINE of each expression from -f, "" for arguments
 }
 
 // errUsage marks errors in how surftrace was called (exit status 2).
