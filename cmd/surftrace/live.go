@@ -39,6 +39,14 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 	if err := checkProbeSupport(fs, parsed); err != nil {
 		return err
 	}
+	var held *launched
+	if cfg.cmdLine != "" {
+		if held, err = launch(cfg.cmdLine); err != nil {
+			return err
+		}
+		defer held.abort()
+		cfg.pid = held.pid()
+	}
 	defs, err := compileAll(cfg, parsed, true, fs.Root)
 	if err != nil {
 		return err
@@ -89,6 +97,12 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 	}
 	ctx, cancelOut := context.WithCancel(cmd.Context())
 	defer cancelOut()
+	if held != nil {
+		if err := held.release(); err != nil {
+			return err
+		}
+		held.whenDone(log, cancelOut)
+	}
 	watchClosedOutput(ctx, cmd.OutOrStdout(), cancelOut)
 	if cfg.duration > 0 {
 		var cancel context.CancelFunc

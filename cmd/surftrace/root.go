@@ -35,6 +35,8 @@ type config struct {
 	bufferKB int       // --buffer-size: the instance's per-CPU buffer
 	notes    io.Writer // where slow loading is announced; nil: nowhere
 	origins  []string  // FILE:LINE of each expression from -f, "" for arguments
+	pid      int       // --pid: trace this process only
+	cmdLine  string    // --cmd: run this command and trace it only
 }
 
 // errUsage marks errors in how surftrace was called (exit status 2).
@@ -85,6 +87,8 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.BoolVar(&cfg.json, "json", false, "print one JSON object per event")
 	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "do not print the set-up and teardown commands on stderr")
 	f.IntVarP(&cfg.count, "count", "c", 0, "stop after `N` events")
+	f.IntVarP(&cfg.pid, "pid", "p", 0, "trace process `PID` only (its threads at start; P libc:… means the libc it has mapped)")
+	f.StringVar(&cfg.cmdLine, "cmd", "", "run `'CMD ARGS'` once the probes are armed, trace it only, stop when it exits")
 	f.StringVar(&cfg.ready, "ready-file", "", "touch `FILE` once the probes are armed (a ready signal for scripts, also with -q)")
 	f.IntVar(&cfg.bufferKB, "buffer-size", 0, "per-CPU trace buffer of `KB` kilobytes (buffer_size_kb), against lost events")
 	f.VarP(durationFlag{&cfg.duration}, "time", "t", "stop after `DURATION` (e.g. 10s)")

@@ -31,6 +31,16 @@ func run(cmd *cobra.Command, cfg *config) error {
 		// -S prints definitions for scripts: its stderr stays for errors.
 		cfg.notes = cmd.ErrOrStderr()
 	}
+	switch {
+	case cfg.pid != 0 && cfg.cmdLine != "":
+		return fmt.Errorf("%w: --pid and --cmd both name the process to trace: give one", errUsage)
+	case cfg.cmdLine != "" && cfg.show:
+		return fmt.Errorf("%w: --cmd runs a command, -S touches nothing: use --pid to see the filters", errUsage)
+	case cfg.pid != 0:
+		if err := checkPid(cfg.pid); err != nil {
+			return err
+		}
+	}
 	if cfg.bufferKB < 0 {
 		return fmt.Errorf("%w: --buffer-size %d: give a size in KB, e.g. 8192", errUsage, cfg.bufferKB)
 	}
@@ -139,6 +149,11 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 		}
 		cc.Kernel = kernelSymbols(cfg, live, tf)
 	}
+	if cfg.pid != 0 && cfg.cmdLine == "" {
+		if err := resolveInPid(parsed, cfg.pid); err != nil {
+			return nil, err
+		}
+	}
 	defs := make([]*probe.Def, len(parsed))
 	for i, e := range parsed {
 		d, err := compile.Compile(e, i, cc)
@@ -146,6 +161,9 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 			return nil, fromFile(cfg, i, err)
 		}
 		defs[i] = d
+	}
+	if cfg.pid != 0 {
+		addPidFilter(defs, cfg.pid)
 	}
 	return defs, nil
 }
