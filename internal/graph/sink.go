@@ -27,7 +27,6 @@ const (
 // capture graphs, so that reading it back (-i) graphs the same one.
 const RawFuncMark = "# surftrace graph function: "
 
-
 // ParseMode checks a -m value; it wraps ErrBadMode.
 func ParseMode(s string) (Mode, error) {
 	switch m := Mode(s); m {
