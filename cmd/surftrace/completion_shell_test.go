@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -184,5 +185,52 @@ func typeInShells(t *testing.T, env []string, setup map[string]string, cases []s
 			}
 			s.typeKeys("exit\n")
 		})
+	}
+}
+
+// TestFishCandidates asks fish itself (complete -C) what it offers: a
+// word that must go on comes with its continuations, never with a made-up
+// twin such as the word and a dot.
+func TestFishCandidates(t *testing.T) {
+	if _, err := exec.LookPath("fish"); err != nil {
+		skipOrFail(t, "fish not installed (scripts/deps.sh)")
+	}
+	k := discKernel(t)
+	bin, err := builtBinary()
+	if err != nil {
+		t.Fatalf("go build: %v", err)
+	}
+	dir := t.TempDir()
+	script, err := exec.Command(bin, "completion", "fish").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "surftrace.fish"), script, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), "HOME="+dir,
+		envBTF+"="+filepath.Join(k, "vmlinux.btf.gz"), envKallsyms+"="+filepath.Join(k, "kallsyms.gz"))
+	for _, tc := range []struct{ typed, first, second string }{
+		{"'p tcp_sendmsg_lo", "p tcp_sendmsg_locked", "p tcp_sendmsg_locked "},
+		{"'p tcp_sendmsg x=%0->sk_rcvb", "p tcp_sendmsg x=%0->sk_rcvbuf", "p tcp_sendmsg x=%0->sk_rcvbuf "},
+		{"'p tcp_sendmsg x=%0", "p tcp_sendmsg x=%0->", "p tcp_sendmsg x=%0->"},
+	} {
+		cmd := exec.Command("fish", "--no-config", "-c", "source "+dir+"/surftrace.fish; complete -C $argv[1]", "surftrace "+tc.typed)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("fish: %v", err)
+		}
+		var words []string
+		for _, l := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+			w, _, _ := strings.Cut(l, "\t")
+			words = append(words, w)
+			if strings.HasSuffix(w, ".") {
+				t.Errorf("%q: fish offers %q", tc.typed, w)
+			}
+		}
+		if len(words) < 2 || words[0] != tc.first || !strings.HasPrefix(words[1], tc.second) {
+			t.Errorf("%q: fish offers %q, want %q then %q…", tc.typed, words, tc.first, tc.second)
+		}
 	}
 }
