@@ -70,6 +70,8 @@ function_graph text saved earlier (cat trace > FILE) and needs nothing.`,
 	fl.IntVarP(&f.depth, "depth", "d", 0, "follow calls at most DEPTH levels deep (max_graph_depth; 0: all)")
 	fl.StringVarP(&f.input, "input", "i", "", "read saved function_graph text from FILE (-: stdin) instead of tracing")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "do not print the tracefs set-up and teardown commands")
+	cmd.ValidArgsFunction = completeGraphArgs
+	cmd.RegisterFlagCompletionFunc("function", completeFuncName(false))
 	cmd.RegisterFlagCompletionFunc("mode", cobra.FixedCompletions(
 		[]string{"svg", "tree", "folded", "walk", "raw"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd

@@ -97,6 +97,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 		return fmt.Errorf("%w: %v (see surftrace --help)", errUsage, err)
 	})
 	cmd.ValidArgsFunction = completeExpr
+	cmd.RegisterFlagCompletionFunc("func", completeFuncName(true))
 	for _, sub := range subcommands() {
 		cmd.AddCommand(sub)
 	}
