@@ -15,11 +15,16 @@ import (
 // the candidates. Values of options that take one, and everything after
 // "--", are left alone.
 func expandAbbrevs(root *cobra.Command, args []string) ([]string, error) {
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		return args, nil
+	}
 	cmd := root
 	if c, _, err := root.Find(args); err == nil && c != nil {
 		cmd = c
 	}
-	if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
+	if cmd.DisableFlagParsing {
+		// Completion requests carry a command line being typed, whose
+		// half-written options are not to be judged.
 		return args, nil
 	}
 	cmd.InitDefaultHelpFlag()

@@ -26,7 +26,10 @@ func TestExpandAbbrevs(t *testing.T) {
 		{[]string{"--nosuch", "p x"}, []string{"--nosuch", "p x"}, ""},
 		{[]string{"graph", "--dep", "3", "f"}, []string{"graph", "--depth", "3", "f"}, ""},
 		{[]string{"--s", "p x"}, nil, "ambiguous option --s could match --show, --stack"},
-		{[]string{"graph", "--m", "f"}, nil, ""}, // --mode is the only graph option starting with m
+		{[]string{"graph", "--mo", "tree", "f"}, []string{"graph", "--mode", "tree", "f"}, ""},
+		{[]string{"graph", "--m", "f"}, nil, "ambiguous option --m could match --max-files, --mode"},
+		{[]string{"__complete_line", "bash", "--s"}, []string{"__complete_line", "bash", "--s"}, ""},
+		{[]string{"__complete", "--s"}, []string{"__complete", "--s"}, ""},
 	}
 	for _, tc := range tests {
 		got, err := expandAbbrevs(newRootCmd(), tc.in)
