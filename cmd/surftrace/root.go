@@ -85,7 +85,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.StringVar(&cfg.btf, "btf", "", "kernel types from this BTF `FILE` (raw or gzip)")
 	f.StringVar(&cfg.kallsyms, "kallsyms", "", "symbol table of another kernel (`FILE`, plain or gzip), for -S, -F and -l")
 	f.BoolVar(&cfg.json, "json", false, "print one JSON object per event")
-	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "do not print the set-up and teardown commands on stderr")
+	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "quiet stderr: no set-up and teardown commands, start line or summary (lost events are still reported)")
 	f.IntVarP(&cfg.count, "count", "c", 0, "stop after `N` events")
 	f.IntVarP(&cfg.pid, "pid", "p", 0, "trace process `PID` only (its threads at start; P libc:… means the libc it has mapped)")
 	f.StringVar(&cfg.cmdLine, "cmd", "", "run `'CMD ARGS'` once the probes are armed, trace it only, stop when it exits")

@@ -120,7 +120,7 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errUsage, err)
 	}
-	cc := &compile.Config{Arch: arch, User: newUserResolver(arch)}
+	cc := &compile.Config{Arch: arch, User: newUserResolver(arch, cfg.notes)}
 	switch {
 	case cfg.kallsyms != "":
 		// Another kernel: its saved available_events says what exists;
