@@ -26,23 +26,8 @@ func run(cmd *cobra.Command, cfg *config) error {
 			fmt.Fprintf(os.Stderr, "surftrace: %s %s ignored: %s is not needed, types come from BTF (or -v VMLINUX)\n", o.flag, o.val, o.what)
 		}
 	}
-	normalizeMode(cfg, os.Stderr)
-	if !cfg.quiet && !cfg.show {
-		// -S prints definitions for scripts: its stderr stays for errors.
-		cfg.notes = cmd.ErrOrStderr()
-	}
-	switch {
-	case cfg.pid != 0 && cfg.cmdLine != "":
-		return fmt.Errorf("%w: --pid and --cmd both name the process to trace: give one", errUsage)
-	case cfg.cmdLine != "" && cfg.show:
-		return fmt.Errorf("%w: --cmd runs a command, -S touches nothing: use --pid to see the filters", errUsage)
-	case cfg.pid != 0:
-		if err := checkPid(cfg.pid); err != nil {
-			return err
-		}
-	}
-	if cfg.bufferKB < 0 {
-		return fmt.Errorf("%w: --buffer-size %d: give a size in KB, e.g. 8192", errUsage, cfg.bufferKB)
+	if err := prepareFlags(cmd, cfg); err != nil {
+		return err
 	}
 	if cfg.fn != "" || cfg.line != "" {
 		return runDisasmFlags(cmd, cfg)
