@@ -63,55 +63,65 @@ func checkPid(pid int) error {
 // resolveInPid makes the OBJ of user probes name what process pid runs:
 // `P libc:malloc` is the libc it has mapped (which may not be the one
 // the linker cache names, e.g. in a container), reached through
-// /proc/PID/root when the process has another root.
+// /proc/PID/root when the process sees another file tree.
 func resolveInPid(parsed []*expr.Expr, pid int) error {
 	maps, err := mappedFiles(pid)
 	if err != nil {
 		return err
 	}
-	root := fmt.Sprintf("/proc/%d/root", pid)
-	sameRoot := false
-	if a, err := os.Stat(root); err == nil {
-		if b, err := os.Stat("/"); err == nil {
-			sameRoot = os.SameFile(a, b)
-		}
-	}
 	for _, e := range parsed {
-		if !e.Kind.IsUser() {
+		if !e.Kind.IsUser() || strings.Contains(e.Target.Obj, "/") {
 			continue
 		}
-		obj := e.Target.Obj
-		path := ""
-		if strings.Contains(obj, "/") {
-			if filepath.IsAbs(obj) {
-				path = obj
-			}
-		} else {
-			path = matchMapped(maps, obj)
-			if path == "" {
-				return expr.Errorf(e.Src, e.Target.Pos, len(obj), nil,
-					"process %d has no %s mapped", pid, obj).
-					WithHint("its objects are listed in /proc/" + strconv.Itoa(pid) + "/maps; give the path, or probe without --pid")
-			}
+		m, ok := matchMapped(maps, e.Target.Obj)
+		if !ok {
+			return expr.Errorf(e.Src, e.Target.Pos, len(e.Target.Obj), nil,
+				"process %d has no %s mapped", pid, e.Target.Obj).
+				WithHint("its objects are listed in /proc/" + strconv.Itoa(pid) + "/maps; give the path, or probe without --pid")
 		}
-		if path != "" && !sameRoot {
-			path = filepath.Join(root, path)
+		p, err := reachMapped(pid, m)
+		if err != nil {
+			return expr.Errorf(e.Src, e.Target.Pos, len(e.Target.Obj), err, "%v", err)
 		}
-		if path != "" {
-			e.Target.Obj = path
-		}
+		e.Target.Obj = p
 	}
 	return nil
 }
 
+// mapping is a file a process has mapped: its path as /proc/PID/maps
+// shows it and the address range of one mapping of it.
+type mapping struct{ path, addrs string }
+
+// reachMapped finds a path to m's file from here: the path as the maps
+// show it (right when the process sees the same tree, as after chroot),
+// else through /proc/PID/root (a container with its own mounts). The
+// mapped file itself (/proc/PID/map_files) decides when both exist.
+func reachMapped(pid int, m mapping) (string, error) {
+	root := fmt.Sprintf("/proc/%d/root", pid)
+	mapped, mapErr := os.Stat(fmt.Sprintf("/proc/%d/map_files/%s", pid, m.addrs))
+	cands := []string{m.path, filepath.Join(root, m.path)}
+	if a, err := os.Stat(root); err == nil {
+		if b, err := os.Stat("/"); err == nil && !os.SameFile(a, b) {
+			cands[0], cands[1] = cands[1], cands[0]
+		}
+	}
+	for _, c := range cands {
+		st, err := os.Stat(c)
+		if err == nil && (mapErr != nil || os.SameFile(st, mapped)) {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("process %d maps %s, but it cannot be reached from here (%s or %s)", pid, m.path, cands[0], cands[1])
+}
+
 // mappedFiles lists the files process pid has mapped, executable first.
-func mappedFiles(pid int) ([]string, error) {
+func mappedFiles(pid int) ([]mapping, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/maps", pid))
 	if err != nil {
 		return nil, fmt.Errorf("--pid %d: read its maps: %w", pid, err)
 	}
 	defer f.Close()
-	var out []string
+	var out []mapping
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -124,7 +134,7 @@ func mappedFiles(pid int) ([]string, error) {
 			continue
 		}
 		seen[p] = true
-		out = append(out, p)
+		out = append(out, mapping{path: p, addrs: fields[0]})
 	}
 	return out, sc.Err()
 }
@@ -132,12 +142,12 @@ func mappedFiles(pid int) ([]string, error) {
 // matchMapped finds the mapped file a bare OBJ means: the same file name
 // (bash, libc.so.6), NAME.so… (libc → libc.so.6) or NAME-VERSION.so
 // (libc → libc-2.31.so).
-func matchMapped(maps []string, obj string) string {
-	for _, p := range maps {
-		b := filepath.Base(p)
+func matchMapped(maps []mapping, obj string) (mapping, bool) {
+	for _, m := range maps {
+		b := filepath.Base(m.path)
 		if b == obj || strings.HasPrefix(b, obj+".so") || strings.HasPrefix(b, obj+"-") && strings.Contains(b, ".so") {
-			return p
+			return m, true
 		}
 	}
-	return ""
+	return mapping{}, false
 }

@@ -126,3 +126,47 @@ func TestLiveCmd(t *testing.T) {
 	}
 	p.assertClean()
 }
+
+// TestLivePidOtherMounts: a process that sees files this one does not (a
+// container's own mounts, here a tmpfs in a mount namespace of its own)
+// is probed through /proc/PID/root, and its events arrive.
+func TestLivePidOtherMounts(t *testing.T) {
+	bin := requireLive(t)
+	if _, err := exec.LookPath("unshare"); err != nil {
+		skipOrFail(t, "unshare (util-linux) not installed")
+	}
+	fx := fixture(t, "fixture")
+	dir := t.TempDir()
+	c := exec.Command("unshare", "-m", "sh", "-c", `mount -t tmpfs none "$1" && cp "$2" "$1/fx" && exec "$1/fx" 100000 20`, "sh", dir, fx)
+	out, err := c.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c.Process.Kill()
+		c.Wait()
+	})
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("fixture in its own mount namespace: %v", err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil {
+		t.Fatalf("fixture printed %q", line)
+	}
+	want := fmt.Sprintf("/proc/%d/root%s/fx:", pid, dir)
+	r := surftrace(t, false, "-S", "--pid", strconv.Itoa(pid), "P fx:func v=%0")
+	if r.code != 0 || !strings.Contains(r.stdout, want) {
+		t.Fatalf("-S: exit %d, want %s in\n%s%s", r.code, want, r.stdout, r.stderr)
+	}
+	p := start(t, bin, "--json", "-c", "3", "-t", "30s", "--pid", strconv.Itoa(pid), "P fx:func v=%0")
+	p.waitSetUp()
+	p.waitOK()
+	if n := len(p.Stdout()); n != 3 {
+		t.Errorf("%d events, want 3: %q", n, p.Stdout())
+	}
+	p.assertClean()
+}
