@@ -59,3 +59,21 @@ func TestUserWordsErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveRefusalFromFile: an expression of a -f file the kernel refuses
+// is shown with its FILE:LINE.
+func TestLiveRefusalFromFile(t *testing.T) {
+	bin := requireLive(t)
+	file := filepath.Join(t.TempDir(), "exprs")
+	if err := os.WriteFile(file, []byte("# tracepoints\n\ne sched/sched_process_exec f:pid~\"abc\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := start(t, bin, "-t", "30s", "-f", file)
+	if err := p.wait(); exitStatus(err) <= 0 {
+		t.Fatalf("exit %v, want a failure\n%s", err, p.dump())
+	}
+	if log := strings.Join(p.Stderr(), "\n"); !strings.Contains(log, "surftrace: "+file+":3: the kernel refused it") {
+		t.Errorf("no %s:3 in\n%s", file, log)
+	}
+	p.assertClean()
+}

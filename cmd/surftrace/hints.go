@@ -174,3 +174,20 @@ func fromFile(cfg *config, i int, err error) error {
 	}
 	return &sourcedError{where: cfg.origins[i], err: err}
 }
+
+// fromFileBySource marks an expression error that carries no index (the
+// kernel refused a probe, say) with the FILE:LINE of the expression it
+// shows.
+func fromFileBySource(cfg *config, exprs []string, err error) error {
+	var ee *expr.Error
+	var se *sourcedError
+	if err == nil || !errors.As(err, &ee) || errors.As(err, &se) {
+		return err
+	}
+	for i, s := range exprs {
+		if s == ee.Src {
+			return fromFile(cfg, i, err)
+		}
+	}
+	return err
+}

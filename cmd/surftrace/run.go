@@ -63,7 +63,7 @@ func run(cmd *cobra.Command, cfg *config) error {
 		}
 		return printShow(cmd.OutOrStdout(), defs)
 	}
-	return runLive(cmd, cfg, parsed)
+	return fromFileBySource(cfg, exprs, runLive(cmd, cfg, parsed))
 }
 
 // collectExprs gathers expressions from the arguments and -f files.
