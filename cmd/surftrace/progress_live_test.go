@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -16,7 +17,10 @@ func TestLiveProgress(t *testing.T) {
 	bin := requireLive(t)
 	fx := fixture(t, "fixture")
 	p := start(t, bin, "-c", "4", "-t", "30s", "--buffer-size", "2048", "P "+fx+":func v=%0", "R "+fx+":func r=$retval")
-	p.waitSetUp()
+	inst := p.waitSetUp()
+	if b, err := os.ReadFile(filepath.Join(inst, "buffer_size_kb")); err != nil || !strings.HasPrefix(string(b), "2048") {
+		t.Errorf("--buffer-size 2048: buffer_size_kb %q %v", b, err)
+	}
 	p.waitFor(10*time.Second, "start line", func() bool {
 		return slices.Contains(p.Stderr(), "surftrace: tracing 2 probes… Ctrl-C to stop")
 	})
