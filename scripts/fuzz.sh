@@ -22,6 +22,7 @@ targets+=(
   "FuzzRender ./internal/render/"
   "FuzzParseLine ./internal/graph/"
   "FuzzBuilder ./internal/graph/"
+  "FuzzArgs ./cmd/surftrace/"
 )
 
 failed=0

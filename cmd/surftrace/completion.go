@@ -183,12 +183,25 @@ func completeListPattern(f *listFlags) cobra.CompletionFunc {
 // names, bare as the command takes them.
 func completeStructArgs(f *structFlags) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		if len(args) > 0 {
+		if len(args) > 1 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		if f.btf == "" {
+			f.btf = os.Getenv(envBTF)
 		}
 		src, err := f.structTypes()
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
+		}
+		if len(args) == 1 {
+			// The member path, step by step: no space after it, the
+			// path may go on.
+			t, err := discover.FindType(src, args[0], nil)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			cands := discover.MemberCompletions(t, unquotePartial(toComplete))
+			return formatCandidates(cands), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
 		}
 		b, ok := src.(*btfdwarf.BTF)
 		if !ok {
@@ -206,4 +219,46 @@ func completeStructArgs(f *structFlags) cobra.CompletionFunc {
 		sort.Strings(out)
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// completeFuncName completes a bare function name, as `graph FUNC`,
+// `graph -f FUNC` and `-F FUNC` take it: a kernel function, or with -F
+// OBJ:FUNC a function of a program or library.
+func completeFuncName(user bool) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		var out []string
+		if obj, fn, ok := strings.Cut(toComplete, ":"); ok && user {
+			names, _, err := userObjectFuncs(obj)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			for _, n := range names {
+				if strings.HasPrefix(n, fn) {
+					out = append(out, obj+":"+n)
+				}
+			}
+		} else {
+			syms, _, err := completionInputs(cmd).Funcs()
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveError
+			}
+			seen := map[string]bool{}
+			for _, s := range syms {
+				if strings.HasPrefix(s.Name, toComplete) && !seen[s.Name] {
+					seen[s.Name] = true
+					out = append(out, s.Name)
+				}
+			}
+		}
+		sort.Strings(out)
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeGraphArgs completes `graph FUNC`: one function, unless -f named it.
+func completeGraphArgs(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if fl := cmd.Flags().Lookup("function"); len(args) > 0 || fl != nil && fl.Changed {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return completeFuncName(false)(cmd, args, toComplete)
 }

@@ -198,6 +198,9 @@ func newCompleteLineCmd() *cobra.Command {
 				return nil
 			}
 			cands, dir := cobraComplete(cmd.Root(), append(l.words[1:], l.cur), shell == "fish")
+			if shell == "fish" && len(cands) == 1 && dir&cobra.ShellCompDirectiveNoSpace != 0 {
+				cands = fishCandidates(cmd.Root(), l, cands[0])
+			}
 			return writeLineCompletions(cmd, shell, l, cands, dir)
 		},
 	}
@@ -282,4 +285,33 @@ func writeLineCompletions(cmd *cobra.Command, shell string, l *lexed, cands []st
 		fmt.Fprintln(w, r)
 	}
 	return nil
+}
+
+// fishNoSpace are the last characters after which fish adds no space to
+// a lone completion.
+const fishNoSpace = "/=@:.,-"
+
+// fishCandidates keeps fish from ending an expression after a lone
+// candidate that goes on: fish closes the quote and adds a space unless
+// the candidate ends in one of fishNoSpace. The candidate then comes with
+// what may follow it: its own completions (the members after "->", the
+// value after a cast), or else the word and a space, for the next
+// NAME=VALUE or f:FILTER. Fish inserts what they have in common, the
+// candidate, and lists them.
+func fishCandidates(root *cobra.Command, l *lexed, cand string) []string {
+	word, _, _ := strings.Cut(cand, "\t")
+	if word == "" || strings.ContainsRune(fishNoSpace, rune(word[len(word)-1])) {
+		return []string{cand}
+	}
+	next, _ := cobraComplete(root, append(l.words[1:], word), true)
+	out := []string{cand}
+	for _, n := range next {
+		if w, _, _ := strings.Cut(n, "\t"); w != word && strings.HasPrefix(w, word) {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 1 {
+		out = append(out, word+" \tthen the next NAME=VALUE or f:FILTER")
+	}
+	return out
 }

@@ -124,8 +124,9 @@ fi
 `
 
 // fishScript: fish matches candidates against the unescaped word and
-// escapes what it inserts; a lone candidate gets a longer twin so that
-// fish adds no space after it (the expression goes on in the word).
+// escapes what it inserts. After a lone candidate fish would close the
+// quote and add a space, ending the expression: __complete_line never
+// gives fish a lone candidate that must go on (see fishCandidates).
 const fishScript = `# fish completion for PROG
 function __PROG_complete
     set -l out (command PROG __complete_line fish (commandline -cp) 2>/dev/null)
@@ -138,10 +139,6 @@ function __PROG_complete
     end
     if test (count $__PROG_cands) -eq 0; and not string match -q '*nofile*' -- $__PROG_opts
         return 1
-    end
-    if test (count $__PROG_cands) -eq 1; and string match -q '*nospace*' -- $__PROG_opts
-        set -l c (string split --max 1 \t -- $__PROG_cands[1])
-        set -g __PROG_cands $c[1] $c[1].
     end
     return 0
 end

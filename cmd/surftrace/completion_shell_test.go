@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -135,14 +136,10 @@ func TestShellCompletion(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	shells := []struct {
-		name  string
-		args  []string
-		setup string
-	}{
-		{"bash", []string{"--norc", "--noprofile", "-i"}, "PS1='$ '; source <(surftrace completion bash)\n"},
-		{"zsh", []string{"-f", "-i"}, "PS1='$ '; fpath=(" + dir + " $fpath); autoload -U compinit; compinit -u -D\n"},
-		{"fish", []string{"--no-config", "-i"}, "source " + dir + "/surftrace.fish\n"},
+	shells := map[string]string{
+		"bash": "PS1='$ '; source <(surftrace completion bash)\n",
+		"zsh":  "PS1='$ '; fpath=(" + dir + " $fpath); autoload -U compinit; compinit -u -D\n",
+		"fish": "source " + dir + "/surftrace.fish\n",
 	}
 	cases := []struct{ typed, want string }{
 		{"'p tcp_sendmsg_lo", "p tcp_sendmsg_locked"},
@@ -152,14 +149,29 @@ func TestShellCompletion(t *testing.T) {
 		{"'p ip_rcv x=@(struct iphdr *)l3%0->sad", "p ip_rcv x=@(struct iphdr *)l3%0->saddr"},
 		{"'e sched/sched_swi", "e sched/sched_switch"},
 	}
+	typeInShells(t, env, shells, cases)
+}
+
+// shellArgs start each shell interactive without the user's start-up files.
+var shellArgs = map[string][]string{
+	"bash": {"--norc", "--noprofile", "-i"},
+	"zsh":  {"-f", "-i"},
+	"fish": {"--no-config", "-i"},
+}
+
+// typeInShells runs setup in each shell, then for every case types
+// `surftrace TYPED<TAB>`, closes the quote and has the shell print the
+// line's words: the expression must be one word, completed to want.
+func typeInShells(t *testing.T, env []string, setup map[string]string, cases []struct{ typed, want string }) {
+	t.Helper()
 	words := regexp.MustCompile(`W:surftrace\r?\nW:([^\r\n]*)\r?\n`)
-	for _, sh := range shells {
-		t.Run(sh.name, func(t *testing.T) {
-			if _, err := exec.LookPath(sh.name); err != nil {
-				t.Skipf("%s not installed (scripts/deps.sh)", sh.name)
+	for _, name := range []string{"bash", "zsh", "fish"} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := exec.LookPath(name); err != nil {
+				skipOrFail(t, "%s not installed (scripts/deps.sh)", name)
 			}
-			s := startPtyShell(t, env, sh.name, sh.args...)
-			s.typeKeys(sh.setup + "echo READY\n")
+			s := startPtyShell(t, env, name, shellArgs[name]...)
+			s.typeKeys(setup[name] + "echo READY\n")
 			_, at := s.waitFor(regexp.MustCompile(`\nREADY`), 0, 20*time.Second)
 			for _, c := range cases {
 				// TAB, close the quote, go to the line's start and turn it
@@ -168,10 +180,57 @@ func TestShellCompletion(t *testing.T) {
 				m, end := s.waitFor(words, at, 30*time.Second)
 				at = end
 				if m[1] != c.want {
-					t.Errorf("%s: %q completed to %q, want %q", sh.name, c.typed, m[1], c.want)
+					t.Errorf("%s: %q completed to %q, want %q", name, c.typed, m[1], c.want)
 				}
 			}
 			s.typeKeys("exit\n")
 		})
+	}
+}
+
+// TestFishCandidates asks fish itself (complete -C) what it offers: a
+// word that must go on comes with its continuations, never with a made-up
+// twin such as the word and a dot.
+func TestFishCandidates(t *testing.T) {
+	if _, err := exec.LookPath("fish"); err != nil {
+		skipOrFail(t, "fish not installed (scripts/deps.sh)")
+	}
+	k := discKernel(t)
+	bin, err := builtBinary()
+	if err != nil {
+		t.Fatalf("go build: %v", err)
+	}
+	dir := t.TempDir()
+	script, err := exec.Command(bin, "completion", "fish").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "surftrace.fish"), script, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), "HOME="+dir,
+		envBTF+"="+filepath.Join(k, "vmlinux.btf.gz"), envKallsyms+"="+filepath.Join(k, "kallsyms.gz"))
+	for _, tc := range []struct{ typed, first, second string }{
+		{"'p tcp_sendmsg_lo", "p tcp_sendmsg_locked", "p tcp_sendmsg_locked "},
+		{"'p tcp_sendmsg x=%0->sk_rcvb", "p tcp_sendmsg x=%0->sk_rcvbuf", "p tcp_sendmsg x=%0->sk_rcvbuf "},
+		{"'p tcp_sendmsg x=%0", "p tcp_sendmsg x=%0->", "p tcp_sendmsg x=%0->"},
+	} {
+		cmd := exec.Command("fish", "--no-config", "-c", "source "+dir+"/surftrace.fish; complete -C $argv[1]", "surftrace "+tc.typed)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("fish: %v", err)
+		}
+		var words []string
+		for _, l := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+			w, _, _ := strings.Cut(l, "\t")
+			words = append(words, w)
+			if strings.HasSuffix(w, ".") {
+				t.Errorf("%q: fish offers %q", tc.typed, w)
+			}
+		}
+		if len(words) < 2 || words[0] != tc.first || !strings.HasPrefix(words[1], tc.second) {
+			t.Errorf("%q: fish offers %q, want %q then %q…", tc.typed, words, tc.first, tc.second)
+		}
 	}
 }

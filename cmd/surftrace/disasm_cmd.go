@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -37,6 +39,11 @@ func runLine(w io.Writer, spec string, opts DisasmOptions) error {
 // runDisasmFlags serves -F and -l (internal/disasm).
 func runDisasmFlags(cmd *cobra.Command, cfg *config) error {
 	opts := DisasmOptions{Vmlinux: cfg.vmlinux, Kallsyms: cfg.kallsyms}
+	if cfg.fn != "" && cfg.vmlinux == "" && (cfg.kallsyms != "" || cfg.btf != "") && !strings.Contains(cfg.fn, ":") {
+		// The saved files hold names and types, not code; the host's
+		// /proc/kcore is another kernel's.
+		return fmt.Errorf("%w: -F %s of a saved kernel (--btf/--kallsyms) needs that kernel's image to disassemble: give -v VMLINUX (its vmlinux with symbols, e.g. /usr/lib/debug/boot/vmlinux-VERSION from the debug package)", errUsage, cfg.fn)
+	}
 	if cfg.fn != "" {
 		return runDisasm(cmd.OutOrStdout(), cfg.fn, opts)
 	}

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/surftrace/surftrace/internal/ftrace"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // findTracefsQuiet finds a mounted tracefs without mounting one: -S
@@ -29,7 +33,8 @@ func eventFields(tracefs string) func(sys, ev string) ([]string, error) {
 	return func(sys, ev string) ([]string, error) {
 		f, err := ftrace.ReadFormat(fs, sys, ev)
 		if err != nil {
-			return nil, fmt.Errorf("no tracepoint %s/%s", sys, ev)
+			names, _ := fs.Events()
+			return nil, noTracepoint(sys+"/"+ev, "", names)
 		}
 		var out []string
 		for _, fl := range f.Fields {
@@ -48,8 +53,22 @@ func savedEvents(path string) func(sys, ev string) ([]string, error) {
 	}
 	return func(sys, ev string) ([]string, error) {
 		if !names[sys+":"+ev] {
-			return nil, fmt.Errorf("no tracepoint %s/%s in %s", sys, ev, path)
+			var all []string
+			for n := range names {
+				all = append(all, strings.Replace(n, ":", "/", 1))
+			}
+			sort.Strings(all)
+			return nil, noTracepoint(sys+"/"+ev, " in "+path, all)
 		}
 		return nil, nil
 	}
+}
+
+// noTracepoint says that name is no tracepoint, with the closest that are.
+func noTracepoint(name, where string, names []string) error {
+	msg := fmt.Sprintf("no tracepoint %s%s", name, where)
+	if dym := suggest.DidYouMean(suggest.Closest(name, names, 3)); dym != "" {
+		msg += "; " + dym
+	}
+	return errors.New(msg)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/graph"
 )
 
@@ -25,6 +26,7 @@ type graphFlags struct {
 	depth    int
 	input    string
 	quiet    bool
+	maxFiles int
 }
 
 // newGraphCmd returns `surftrace graph`: call graphs of one kernel function
@@ -35,11 +37,14 @@ func newGraphCmd() *cobra.Command {
 		Use:   "graph [flags] FUNC",
 		Short: "Call graphs of a kernel function as trees or flame graphs (function_graph tracer)",
 		Long: `Trace every call of FUNC with the kernel's function_graph tracer and show
-what it called and how long each callee took: as flame graphs (SVG, the
-default: one per call every STEP calls and one for all calls merged), as an
-indented tree with times and shares, as a flat walk of the calls, or as the
-tracer's own lines. Stops on Ctrl-C, after -t DURATION or after -c N calls,
-and puts tracefs back as it was.
+what it called and how long each callee took: as an indented tree with
+times and shares on stdout (the default), as flame graphs (-o DIR: one for
+all calls merged and one per call every STEP calls, at most --max-files of
+them; -m svg without -o: only the merged one, FUNC.svg), as folded stacks
+for flamegraph.pl, inferno or speedscope (-m folded), as a flat walk of the
+calls, or as the tracer's own lines. The SVGs zoom on a click, reset and
+search in any browser, with no network. Stops on Ctrl-C, after -t DURATION
+or after -c N calls, and puts tracefs back as it was.
 
 Needs a kernel built with CONFIG_FUNCTION_GRAPH_TRACER. With -i it reads
 function_graph text saved earlier (cat trace > FILE) and needs nothing.`,
@@ -56,16 +61,19 @@ function_graph text saved earlier (cat trace > FILE) and needs nothing.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&f.function, "function", "f", "", "the function to graph (surfGraph's -f; or give it as the argument)")
-	fl.StringVarP(&f.mode, "mode", "m", "svg", "output: svg (flame graphs), tree, walk or raw")
+	fl.StringVarP(&f.mode, "mode", "m", "", "output: tree (default), svg (default with -o), folded, walk or raw")
 	fl.IntVarP(&f.step, "step", "s", 1, "svg: write a graph every STEP calls (0: only the merged total)")
-	fl.StringVarP(&f.out, "output", "o", ".", "svg: directory for FUNC-<n>.svg and FUNC-total.svg")
+	fl.StringVarP(&f.out, "output", "o", "", "svg: directory for FUNC-total.svg and FUNC-<n>.svg")
+	fl.IntVar(&f.maxFiles, "max-files", 20, "svg: write at most `N` per-call graphs (0: no limit)")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after N complete calls")
-	fl.DurationVarP(&f.duration, "time", "t", 0, "stop after this long (10s, 1m)")
+	fl.VarP(durationFlag{&f.duration}, "time", "t", "stop after this long (10s, 1m)")
 	fl.IntVarP(&f.depth, "depth", "d", 0, "follow calls at most DEPTH levels deep (max_graph_depth; 0: all)")
 	fl.StringVarP(&f.input, "input", "i", "", "read saved function_graph text from FILE (-: stdin) instead of tracing")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "do not print the tracefs set-up and teardown commands")
+	cmd.ValidArgsFunction = completeGraphArgs
+	cmd.RegisterFlagCompletionFunc("function", completeFuncName(false))
 	cmd.RegisterFlagCompletionFunc("mode", cobra.FixedCompletions(
-		[]string{"svg", "tree", "walk", "raw"}, cobra.ShellCompDirectiveNoFileComp))
+		[]string{"svg", "tree", "folded", "walk", "raw"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -77,12 +85,23 @@ func runGraph(cmd *cobra.Command, args []string, f *graphFlags) error {
 	case len(args) == 1:
 		fn = args[0]
 	}
+	if f.mode == "" {
+		// A run of 600 calls must not drop 601 files into the current
+		// directory: files only where -o says.
+		f.mode = string(graph.ModeTree)
+		if f.out != "" {
+			f.mode = string(graph.ModeSVG)
+		}
+	}
 	mode, err := graph.ParseMode(f.mode)
 	if err != nil {
 		return err
 	}
+	if f.maxFiles < 0 {
+		return fmt.Errorf("%w: --max-files %d: give 0 (no limit) or more", errUsage, f.maxFiles)
+	}
 	cfg := graph.Config{
-		Func: fn, Mode: mode, Step: f.step, OutDir: f.out, Count: f.count,
+		Func: fn, Mode: mode, Step: f.step, OutDir: f.out, MaxFiles: f.maxFiles, Count: f.count,
 		Duration: f.duration, Depth: f.depth,
 		Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr(), Log: cmd.ErrOrStderr(),
 	}
@@ -98,6 +117,13 @@ func runGraph(cmd *cobra.Command, args []string, f *graphFlags) error {
 	case "":
 		if fn == "" {
 			return fmt.Errorf("%w: name it (surftrace graph FUNC)", graph.ErrNoFunction)
+		}
+		fs, err := ftrace.Discover()
+		if err != nil {
+			return tracefsErr(err)
+		}
+		if err := checkTracingAccess(fs.Root); err != nil {
+			return err
 		}
 	case "-":
 		cfg.Input = cmd.InOrStdin()
@@ -133,6 +159,11 @@ func graphMain(args []string) int {
 	defer stop()
 	cmd := newGraphCmd()
 	cmd.Use = "surfGraph -f FUNC [flags]"
+	args, err := expandAbbrevs(cmd, args)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "surfGraph:", err)
+		return 2
+	}
 	cmd.SetArgs(args)
 	if err := cmd.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "surfGraph:", err)

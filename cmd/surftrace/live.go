@@ -31,10 +31,21 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 	}
 	fs, err := ftrace.Discover()
 	if err != nil {
+		return tracefsErr(err)
+	}
+	if err := checkTracingAccess(fs.Root); err != nil {
 		return err
 	}
 	if err := checkProbeSupport(fs, parsed); err != nil {
 		return err
+	}
+	var held *launched
+	if cfg.cmdLine != "" {
+		if held, err = launch(cfg.cmdLine); err != nil {
+			return err
+		}
+		defer held.abort()
+		cfg.pid = held.pid()
 	}
 	defs, err := compileAll(cfg, parsed, true, fs.Root)
 	if err != nil {
@@ -50,7 +61,7 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 	// SIGPIPE.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 
-	sess, err := ftrace.Open(fs, ftrace.Options{Log: log, Stack: cfg.stack})
+	sess, err := ftrace.Open(fs, ftrace.Options{Log: log, Stack: cfg.stack, BufferKB: cfg.bufferKB})
 	if err != nil {
 		return err
 	}
@@ -80,8 +91,18 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 	if err != nil {
 		return err
 	}
+	prog := newProgress(log, stderr, defs, cfg.bufferKB)
+	if err := prog.started(cfg.ready); err != nil {
+		return err
+	}
 	ctx, cancelOut := context.WithCancel(cmd.Context())
 	defer cancelOut()
+	if held != nil {
+		if err := held.release(); err != nil {
+			return err
+		}
+		held.whenDone(log, cancelOut)
+	}
 	watchClosedOutput(ctx, cmd.OutOrStdout(), cancelOut)
 	if cfg.duration > 0 {
 		var cancel context.CancelFunc
@@ -92,10 +113,10 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 	defer stop()
 	streamed := make(chan struct{})
 	exitIfStuck(ctx, streamed, teardown, stderr)
-	err = stream(pipe, cmd.OutOrStdout(), stderr, cfg, schema)
+	err = stream(pipe, cmd.OutOrStdout(), cfg, schema, prog)
 	close(streamed)
 	pipe.Close()
-	reportOverruns(sess, stderr)
+	prog.summary(sess.Overruns)
 	if isClosedOutput(err) {
 		return nil
 	}
@@ -104,36 +125,19 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 
 // stream renders the pipe until it closes, -c events were shown, or the
 // output goes away.
-func stream(src io.Reader, out, stderr io.Writer, cfg *config, schema *render.Schema) error {
+func stream(src io.Reader, out io.Writer, cfg *config, schema *render.Schema, prog *progress) error {
 	return render.Copy(out, src, render.Options{
 		JSON:      cfg.json,
 		Schema:    schema,
 		Stacks:    cfg.stack,
 		MaxEvents: uint64(max(cfg.count, 0)),
-		OnLost: func(cpu int, n uint64) {
-			fmt.Fprintf(stderr, "surftrace: lost %d events on CPU %d (kernel buffer overflow)\n", n, cpu)
-		},
+		OnLost:    prog.lostEvents,
+		OnEvent:   prog.event,
 	})
 }
 
 func isClosedOutput(err error) bool {
 	return errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed)
-}
-
-// reportOverruns says how many events the kernel dropped, instead of
-// losing them silently.
-func reportOverruns(sess *ftrace.Session, w io.Writer) {
-	ov, err := sess.Overruns()
-	if err != nil {
-		return
-	}
-	var total uint64
-	for _, n := range ov {
-		total += n
-	}
-	if total > 0 {
-		fmt.Fprintf(w, "surftrace: the kernel buffer overflowed: %d events lost (per-CPU stats); narrow the filter or trace fewer functions\n", total)
-	}
 }
 
 // checkProbeSupport fails before anything is written when the kernel

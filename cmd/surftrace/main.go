@@ -21,7 +21,14 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	if err := newRootCmd().ExecuteContext(ctx); err != nil {
+	root := newRootCmd()
+	args, err := expandAbbrevs(root, os.Args[1:])
+	if err != nil {
+		printError(os.Stderr, err)
+		os.Exit(exitCode(err))
+	}
+	root.SetArgs(args)
+	if err := root.ExecuteContext(ctx); err != nil {
 		printError(os.Stderr, err)
 		os.Exit(exitCode(err))
 	}
@@ -32,7 +39,12 @@ func main() {
 func printError(w io.Writer, err error) {
 	var ee *expr.Error
 	if errors.As(err, &ee) {
-		fmt.Fprintln(w, "surftrace: "+ee.Pretty())
+		where := ""
+		var se *sourcedError
+		if errors.As(err, &se) {
+			where = se.where + ": "
+		}
+		fmt.Fprintln(w, "surftrace: "+where+ee.Pretty())
 		return
 	}
 	fmt.Fprintln(w, "surftrace:", err)

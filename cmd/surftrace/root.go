@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -30,6 +31,12 @@ type config struct {
 	count    int
 	duration time.Duration
 	exprs    []string
+	ready    string    // --ready-file: touched once the probes are armed
+	bufferKB int       // --buffer-size: the instance's per-CPU buffer
+	notes    io.Writer // where slow loading is announced; nil: nowhere
+	origins  []string  // FILE:LINE of each expression from -f, "" for arguments
+	pid      int       // --pid: trace this process only
+	cmdLine  string    // --cmd: run this command and trace it only
 }
 
 // errUsage marks errors in how surftrace was called (exit status 2).
@@ -69,7 +76,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.StringArrayVarP(&cfg.files, "file", "f", nil, "read more expressions from `FILE`, one per line")
 	f.StringVarP(&cfg.arch, "arch", "a", "", "x86_64, x86 or aarch64: decides the argument registers (default: the host's)")
 	f.StringVarP(&cfg.vmlinux, "vmlinux", "v", "", "take kernel types from this ELF's DWARF instead of BTF")
-	f.StringVarP(&cfg.mode, "mode", "m", "", "type source: btf (default) or dwarf (with -v)")
+	f.StringVarP(&cfg.mode, "mode", "m", "", "type source: btf (default) or dwarf (with -v); the original's gdb (= dwarf with -v), remote and local (= btf) are accepted")
 	f.StringVarP(&cfg.db, "db", "d", "", "original's type database: not needed (types come from BTF)")
 	f.StringVarP(&cfg.rip, "rip", "r", "", "original's remote type server: not needed")
 	f.StringVarP(&cfg.gdb, "gdb", "g", "", "original's gdb path: not needed")
@@ -78,24 +85,31 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.StringVar(&cfg.btf, "btf", "", "kernel types from this BTF `FILE` (raw or gzip)")
 	f.StringVar(&cfg.kallsyms, "kallsyms", "", "symbol table of another kernel (`FILE`, plain or gzip), for -S, -F and -l")
 	f.BoolVar(&cfg.json, "json", false, "print one JSON object per event")
-	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "do not print the set-up and teardown commands on stderr")
+	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "quiet stderr: no set-up and teardown commands, start line or summary (lost events are still reported)")
 	f.IntVarP(&cfg.count, "count", "c", 0, "stop after `N` events")
-	f.DurationVarP(&cfg.duration, "time", "t", 0, "stop after `DURATION` (e.g. 10s)")
+	f.IntVarP(&cfg.pid, "pid", "p", 0, "trace process `PID` only (its threads at start; P libc:… means the libc it has mapped)")
+	f.StringVar(&cfg.cmdLine, "cmd", "", "run `'CMD ARGS'` once the probes are armed, trace it only, stop when it exits")
+	f.StringVar(&cfg.ready, "ready-file", "", "touch `FILE` once the probes are armed (a ready signal for scripts, also with -q)")
+	f.IntVar(&cfg.bufferKB, "buffer-size", 0, "per-CPU trace buffer of `KB` kilobytes (buffer_size_kb), against lost events")
+	f.VarP(durationFlag{&cfg.duration}, "time", "t", "stop after `DURATION` (e.g. 10s)")
 	f.SortFlags = false
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see surftrace --help)", errUsage, err)
 	})
 	cmd.ValidArgsFunction = completeExpr
+	cmd.RegisterFlagCompletionFunc("func", completeFuncName(true))
 	for _, sub := range subcommands() {
 		cmd.AddCommand(sub)
 	}
+	cmd.Version = versionLine()
+	cmd.SetVersionTemplate("{{.Version}}\n")
 	cmd.SetOut(os.Stdout)
 	cmd.SetErr(os.Stderr)
 	return cmd
 }
 
 // subcommandList holds the subcommands; none inherits the root's flags.
-var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, newCompletionCmd, newCompleteLineCmd}
+var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, newCompletionCmd, newCompleteLineCmd, newVersionCmd}
 
 func subcommands() []*cobra.Command {
 	var out []*cobra.Command

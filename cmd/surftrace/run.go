@@ -29,8 +29,14 @@ func run(cmd *cobra.Command, cfg *config) error {
 	if err := refuseJSON(cfg); err != nil {
 		return err
 	}
+	if err := prepareFlags(cmd, cfg); err != nil {
+		return err
+	}
 	if cfg.fn != "" || cfg.line != "" {
 		return runDisasmFlags(cmd, cfg)
+	}
+	if err := splitByShell(cfg.exprs); err != nil {
+		return err
 	}
 	exprs, err := collectExprs(cfg)
 	if err != nil {
@@ -43,7 +49,7 @@ func run(cmd *cobra.Command, cfg *config) error {
 	for i, s := range exprs {
 		e, err := expr.Parse(s)
 		if err != nil {
-			return err
+			return fromFile(cfg, i, explainParseError(cfg, err))
 		}
 		parsed[i] = e
 	}
@@ -60,7 +66,7 @@ func run(cmd *cobra.Command, cfg *config) error {
 		}
 		return printShow(cmd.OutOrStdout(), defs)
 	}
-	return runLive(cmd, cfg, parsed)
+	return fromFileBySource(cfg, exprs, runLive(cmd, cfg, parsed))
 }
 
 // refuseJSON refuses --json where it would be ignored: -S prints
@@ -83,6 +89,7 @@ func refuseJSON(cfg *config) error {
 // collectExprs gathers expressions from the arguments and -f files.
 func collectExprs(cfg *config) ([]string, error) {
 	out := append([]string(nil), cfg.exprs...)
+	cfg.origins = make([]string, len(out))
 	for _, path := range cfg.files {
 		f, err := os.Open(path)
 		if err != nil {
@@ -90,12 +97,13 @@ func collectExprs(cfg *config) ([]string, error) {
 		}
 		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-		for sc.Scan() {
+		for n := 1; sc.Scan(); n++ {
 			line := strings.TrimSpace(sc.Text())
 			if line == "" || strings.HasPrefix(line, "#") {
 				continue
 			}
 			out = append(out, line)
+			cfg.origins = append(cfg.origins, fmt.Sprintf("%s:%d", path, n))
 		}
 		err = sc.Err()
 		f.Close()
@@ -117,7 +125,7 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errUsage, err)
 	}
-	cc := &compile.Config{Arch: arch, User: newUserResolver(arch)}
+	cc := &compile.Config{Arch: arch, User: newUserResolver(arch, cfg.notes)}
 	switch {
 	case cfg.kallsyms != "":
 		// Another kernel: its saved available_events says what exists;
@@ -154,13 +162,21 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 		}
 		cc.Kernel = kernelSymbols(cfg, live, tf)
 	}
+	if cfg.pid != 0 && cfg.cmdLine == "" {
+		if err := resolveInPid(parsed, cfg.pid); err != nil {
+			return nil, err
+		}
+	}
 	defs := make([]*probe.Def, len(parsed))
 	for i, e := range parsed {
 		d, err := compile.Compile(e, i, cc)
 		if err != nil {
-			return nil, err
+			return nil, fromFile(cfg, i, err)
 		}
 		defs[i] = d
+	}
+	if cfg.pid != 0 {
+		addPidFilter(defs, cfg.pid)
 	}
 	return defs, nil
 }

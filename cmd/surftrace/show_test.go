@@ -115,7 +115,6 @@ func TestShowErrors(t *testing.T) {
 		{[]string{"p ip_output ip_dst=@(struct iphdr*)l3%2->daddr f:ip_dst==10.0.1.999"}, 1, "not an IPv4 address", "10.0.1.999"},
 		{[]string{"x ip_output"}, 1, `unknown probe type "x"`, "x"},
 		{[]string{"-a", "sparc", "p ip_output a=%0"}, 2, `unknown architecture "sparc"`, ""},
-		{[]string{"-m", "gdb", "p ip_output a=%0"}, 2, "-m gdb was the original's type database mode", ""},
 		{[]string{"--json", "p ip_output a=%0"}, 2, "--json formats traced events; -S prints no events", ""},
 	}
 	for _, tc := range tests {

@@ -34,16 +34,15 @@ func hostArch() string {
 // -v, BTF from --btf, else the running kernel's BTF.
 func kernelTypes(cfg *config, arch *compile.Arch) (btfdwarf.Source, error) {
 	switch cfg.mode {
-	case "", "btf", "dwarf":
-	case "remote", "local", "gdb":
-		return nil, fmt.Errorf("%w: -m %s was the original's type database mode; surftrace reads types itself: BTF (default, /sys/kernel/btf/vmlinux or --btf FILE) or DWARF (-v vmlinux)", errUsage, cfg.mode)
+	case "", "btf", "dwarf", "gdb", "remote", "local":
 	default:
-		return nil, fmt.Errorf("%w: unknown mode %q (btf or dwarf)", errUsage, cfg.mode)
+		return nil, fmt.Errorf("%w: unknown mode %q (btf, or dwarf with -v VMLINUX; the original's gdb, remote and local are accepted)", errUsage, cfg.mode)
 	}
 	if cfg.mode == "dwarf" && cfg.vmlinux == "" {
 		return nil, fmt.Errorf("%w: -m dwarf needs -v VMLINUX", errUsage)
 	}
 	if cfg.vmlinux != "" {
+		defer slowNote(cfg.notes, "kernel types from the DWARF of "+cfg.vmlinux)()
 		d, err := btfdwarf.LoadDWARF(cfg.vmlinux, arch.PtrSize)
 		if err != nil {
 			return nil, err
@@ -57,6 +56,7 @@ func kernelTypes(cfg *config, arch *compile.Arch) (btfdwarf.Source, error) {
 			return nil, fmt.Errorf("this kernel has no BTF at %s (CONFIG_DEBUG_INFO_BTF): give --btf FILE or -v VMLINUX", path)
 		}
 	}
+	defer slowNote(cfg.notes, "kernel types from "+path)()
 	b, err := btfdwarf.LoadBTF(path, arch.PtrSize)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"io"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/compile"
@@ -14,10 +15,11 @@ import (
 type userResolver struct {
 	arch  *compile.Arch
 	types map[string]btfdwarf.Source
+	notes io.Writer // where a slow DWARF load is announced; nil: nowhere
 }
 
-func newUserResolver(arch *compile.Arch) compile.UserResolver {
-	return &userResolver{arch: arch, types: map[string]btfdwarf.Source{}}
+func newUserResolver(arch *compile.Arch, notes io.Writer) compile.UserResolver {
+	return &userResolver{arch: arch, types: map[string]btfdwarf.Source{}, notes: notes}
 }
 
 // ResolveUser implements compile.UserResolver.
@@ -40,9 +42,11 @@ func (r *userResolver) ResolveUser(obj, fn string, off uint64, hasOff bool) (*co
 	src, ok := r.types[o.Path]
 	if !ok {
 		if dbg, err := o.DebugFile(); err == nil {
+			done := slowNote(r.notes, "the types of "+o.Path+" from the DWARF of "+dbg)
 			if d, err := btfdwarf.LoadDWARF(dbg, r.arch.PtrSize); err == nil {
 				src = d
 			}
+			done()
 		}
 		r.types[o.Path] = src
 	}

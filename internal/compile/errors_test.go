@@ -141,7 +141,7 @@ var errorCases = []errorCase{
 	{name: "parse: missing target", src: "p   ",
 		msg: []string{`missing probe point after "p"`}, at: " ", skip: 1, sentinel: expr.ErrSyntax},
 	{name: "parse: unbalanced bracket", src: "p ip_output c=%2->cb[3",
-		msg: []string{`unexpected token "<EOF>" (expected "]")`}, at: "", skip: 22, n: 1, sentinel: expr.ErrSyntax},
+		msg: []string{"an index and `]` are expected after `[`"}, at: "", skip: 22, n: 1, sentinel: expr.ErrSyntax},
 	{name: "parse: unbalanced parenthesis", src: "p ip_output a=!(struct sk_buff *%2->len",
 		msg: []string{"this ( is never closed"}, at: "(", sentinel: expr.ErrSyntax},
 	{name: "struct by value in two registers", src: "p timestamp_truncate t=%0",

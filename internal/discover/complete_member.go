@@ -160,3 +160,21 @@ func flatMembers(t *btfdwarf.Type) []btfdwarf.Member {
 	}
 	return out
 }
+
+// MemberCompletions completes a member path inside type t as `surftrace
+// struct NAME PATH` takes it: a member name first ("se", "data"), then
+// .member, ->member and [i] as in an expression. Each candidate is the
+// whole path.
+func MemberCompletions(t *btfdwarf.Type, partial string) []Candidate {
+	if t == nil || !t.IsComposite() {
+		return nil
+	}
+	var out []Candidate
+	for _, c := range (&exprCtx{}).access("", "."+partial, t, false) {
+		if w := strings.TrimPrefix(c.Word, "."); w != "" {
+			c.Word = w
+			out = append(out, c)
+		}
+	}
+	return out
+}

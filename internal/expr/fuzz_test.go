@@ -30,12 +30,21 @@ func FuzzParse(f *testing.F) {
 			if ee.Pos < 0 || ee.Pos > len(src) || ee.Src != src || ee.Msg == "" {
 				t.Fatalf("%q: bad error %+v", src, ee)
 			}
+			for _, term := range grammarTerms {
+				if strings.Contains(ee.Msg, term) {
+					t.Fatalf("%q: the message %q speaks the grammar's %q", src, ee.Msg, term)
+				}
+			}
 			_ = ee.Pretty()
 			return
 		}
 		checkPositions(t, src, e)
 	})
 }
+
+// grammarTerms are rule and token names of the grammars that mean
+// nothing to a user and must not reach a message.
+var grammarTerms = []string{"Source", "Access", "TypeSuffix", "PacketCast", "TypeCast", "OrExpr", "AndExpr", "Cmp", "Value", "<ident>", "<number>", "<EOF>", "<word>", "<percent>", "<dollar>", "unexpected token"}
 
 // checkPositions checks that every position of the AST points into src
 // at the text it claims to hold.

@@ -71,7 +71,7 @@ func Parse(src string) (*Expr, error) {
 		}
 		f, err := filterParser.ParseString("", ftext)
 		if err != nil {
-			return nil, participleError(src, fpos, ftext, err)
+			return nil, participleError(src, fpos, ftext, err, true)
 		}
 		e.Filter = f
 	}
@@ -177,6 +177,11 @@ func parseArg(src string, w word) (*Arg, error) {
 			WithHint("e.g. comm=%0->comm, dfd=X%0, ip_dst=@(struct iphdr *)l3%2->daddr")
 	}
 	if i, open := unbalanced(w.text); i >= 0 {
+		if open && i > 0 && w.text[i-1] == '@' {
+			cast := strings.TrimRight(w.text[i-1:], " \t*")
+			return nil, Errorf(src, w.pos+i-1, len(cast), ErrSyntax, "after `%s` a `*)` is expected", cast).
+				WithHint("a packet cast is @(struct HDR *)l2|l3|l4%N, e.g. @(struct iphdr *)l3%2->daddr")
+		}
 		if open {
 			return nil, Errorf(src, w.pos+i, 1, ErrSyntax, "unbalanced parenthesis: this ( is never closed")
 		}
@@ -184,15 +189,16 @@ func parseArg(src string, w word) (*Arg, error) {
 	}
 	a, err := argParser.ParseString("", w.text)
 	if err != nil {
-		return nil, participleError(src, w.pos, w.text, err)
+		return nil, participleError(src, w.pos, w.text, err, false)
 	}
 	a.Text, a.Base = w.text, w.pos
 	return a, nil
 }
 
 // participleError converts a participle error into an *Error positioned in
-// the whole expression.
-func participleError(src string, base int, text string, err error) error {
+// the whole expression, in the expression language's words (filter: text
+// is the filter).
+func participleError(src string, base int, text string, err error, filter bool) error {
 	var pe participle.Error
 	if errors.As(err, &pe) {
 		off := pe.Position().Offset
@@ -209,15 +215,31 @@ func participleError(src string, base int, text string, err error) error {
 		if strings.HasPrefix(msg, "lexer: ") && off < len(text) {
 			// The lexer's own words ("invalid input text") say less
 			// than naming the character.
-			if c := text[off]; c == '"' || c == '\'' {
+			c := text[off]
+			switch {
+			case c == '"' || c == '\'':
 				msg = "unterminated string"
 				n = len(text) - off
-			} else {
+			case filter && c == '=':
+				return Errorf(src, base+off, 1, ErrSyntax, "`=` in a filter: did you mean `==`?")
+			case filter && c == '|':
+				return Errorf(src, base+off, 1, ErrSyntax, "`|` between comparisons: did you mean `||`?")
+			default:
 				msg = fmt.Sprintf("unexpected character %q", c)
 				n = 1
 			}
+			return Errorf(src, base+off, n, ErrSyntax, "%s", msg)
 		}
-		return Errorf(src, base+off, n, ErrSyntax, "%s", msg)
+		w := inWords(text, off, msg, filter)
+		sentinel := ErrSyntax
+		if w.sentinel != nil {
+			sentinel = w.sentinel
+		}
+		e := Errorf(src, base+off, n, sentinel, "%s", w.msg)
+		if w.hint != "" {
+			e.Hint = w.hint
+		}
+		return e
 	}
 	return Errorf(src, base, len(text), ErrSyntax, "%v", err)
 }

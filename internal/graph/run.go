@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -16,7 +17,8 @@ type Config struct {
 	Func     string        // the function to graph; offline it may be empty: the first one entered at depth 0
 	Mode     Mode          // output mode, ModeSVG when empty
 	Step     int           // svg: one graph every Step calls (1: every call); 0: only the total
-	OutDir   string        // svg: where the files go, "." when empty
+	OutDir   string        // svg: where the per-call and merged files go; "": only the merged FUNC.svg, in the current directory
+	MaxFiles int           // svg: at most this many per-call files; 0: no limit
 	Count    int           // stop after this many calls; 0: no limit
 	Duration time.Duration // stop after this long; 0: no limit
 	Depth    int           // max_graph_depth: how deep the kernel follows calls; 0: no limit
@@ -79,9 +81,6 @@ func (cfg *Config) defaults() error {
 	if _, err := ParseMode(string(cfg.Mode)); err != nil {
 		return err
 	}
-	if cfg.OutDir == "" {
-		cfg.OutDir = "."
-	}
 	if cfg.Stdout == nil {
 		cfg.Stdout = os.Stdout
 	}
@@ -105,7 +104,7 @@ func process(ctx context.Context, cfg *Config, r io.Reader) error {
 	if p, ok := r.(*pipeReader); ok {
 		p.ctx = ctx
 	}
-	if cfg.Mode == ModeSVG {
+	if cfg.Mode == ModeSVG && cfg.OutDir != "" {
 		if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
 			return fmt.Errorf("output directory: %w", err)
 		}
@@ -121,6 +120,12 @@ func process(ctx context.Context, cfg *Config, r io.Reader) error {
 			continue
 		}
 		s = trimEOL(s)
+		if name, ok := strings.CutPrefix(s, RawFuncMark); ok && b.Func() == "" && b.Stats().Calls == 0 {
+			// A capture of -m raw names its function: graph that one,
+			// not the first one that happens to start at the top.
+			b = NewBuilder(strings.TrimSpace(name))
+			out = newSink(cfg)
+		}
 		werr := out.line(s)
 		if c := b.AddText(s); c != nil && werr == nil {
 			werr = out.call(c)

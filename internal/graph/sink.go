@@ -18,15 +18,22 @@ const (
 	ModeTree Mode = "tree" // indented text with times and shares
 	ModeWalk Mode = "walk" // one line per function call, in order, with its depth
 	ModeRaw  Mode = "raw"  // the tracer's lines as they come
+	// ModeFolded is the calls merged as folded stacks ("a;b;c 12", self
+	// time in nanoseconds) for flamegraph.pl, inferno and speedscope.
+	ModeFolded Mode = "folded"
 )
+
+// RawFuncMark starts the first line of -m raw output: the function the
+// capture graphs, so that reading it back (-i) graphs the same one.
+const RawFuncMark = "# surftrace graph function: "
 
 // ParseMode checks a -m value; it wraps ErrBadMode.
 func ParseMode(s string) (Mode, error) {
 	switch m := Mode(s); m {
-	case ModeSVG, ModeTree, ModeWalk, ModeRaw:
+	case ModeSVG, ModeTree, ModeWalk, ModeRaw, ModeFolded:
 		return m, nil
 	}
-	return "", fmt.Errorf("mode %q: %w (svg, tree, walk or raw)", s, ErrBadMode)
+	return "", fmt.Errorf("mode %q: %w (svg, tree, walk, folded or raw)", s, ErrBadMode)
 }
 
 // sink receives every line and every completed call of one run.
@@ -39,23 +46,59 @@ type sink interface {
 func newSink(cfg *Config) sink {
 	switch cfg.Mode {
 	case ModeRaw:
-		return rawSink{cfg.Stdout}
+		return &rawSink{w: cfg.Stdout, fn: cfg.Func}
 	case ModeTree:
 		return textSink{cfg.Stdout, WriteTree}
 	case ModeWalk:
 		return &walkSink{w: cfg.Stdout}
+	case ModeFolded:
+		return &foldedSink{w: cfg.Stdout}
 	}
-	return &svgSink{w: cfg.Stdout, dir: cfg.OutDir, step: cfg.Step}
+	return &svgSink{w: cfg.Stdout, errw: cfg.Stderr, dir: cfg.OutDir, step: cfg.Step, maxFiles: cfg.MaxFiles}
 }
 
-type rawSink struct{ w io.Writer }
+// rawSink passes the tracer's lines through, after a line naming the
+// function they graph.
+type rawSink struct {
+	w      io.Writer
+	fn     string
+	headed bool
+}
 
-func (s rawSink) line(l string) error {
+func (s *rawSink) line(l string) error {
+	if !s.headed && s.fn != "" && !strings.HasPrefix(l, RawFuncMark) {
+		if _, err := io.WriteString(s.w, RawFuncMark+s.fn+"\n"); err != nil {
+			return err
+		}
+	}
+	s.headed = true
 	_, err := io.WriteString(s.w, l+"\n")
 	return err
 }
-func (rawSink) call(*Call) error { return nil }
-func (rawSink) close() error     { return nil }
+func (*rawSink) call(*Call) error { return nil }
+func (*rawSink) close() error     { return nil }
+
+// foldedSink merges every call and writes the folded stacks at the end.
+type foldedSink struct {
+	w     io.Writer
+	total *Node
+}
+
+func (*foldedSink) line(string) error { return nil }
+func (s *foldedSink) call(c *Call) error {
+	if s.total == nil {
+		s.total = c.Root.Clone()
+	} else {
+		Merge(s.total, c.Root)
+	}
+	return nil
+}
+func (s *foldedSink) close() error {
+	if s.total == nil {
+		return nil
+	}
+	return WriteFolded(s.w, s.total)
+}
 
 type textSink struct {
 	w     io.Writer
@@ -83,15 +126,21 @@ func (s *walkSink) call(c *Call) error {
 }
 func (*walkSink) close() error { return nil }
 
-// svgSink writes FUNC-<n>.svg for every step-th call and FUNC-total.svg, the
-// calls merged by path, at the end. It names each file on w as it goes.
+// svgSink writes, with a directory, FUNC-<n>.svg for every step-th call (at
+// most maxFiles of them) and FUNC-total.svg, the calls merged by path, at
+// the end; without one only the merged graph, as FUNC.svg in the current
+// directory. It names each file on w as it goes.
 type svgSink struct {
-	w     io.Writer
-	dir   string
-	step  int
-	total *Node
-	calls int
-	first time.Duration // start of the first call, -1 if unknown
+	w        io.Writer
+	errw     io.Writer
+	dir      string
+	step     int
+	maxFiles int // 0: no limit
+	written  int
+	skipped  int
+	total    *Node
+	calls    int
+	first    time.Duration // start of the first call, -1 if unknown
 }
 
 func (*svgSink) line(string) error { return nil }
@@ -103,9 +152,14 @@ func (s *svgSink) call(c *Call) error {
 		Merge(s.total, c.Root)
 	}
 	s.calls++
-	if s.step <= 0 || (c.Seq-1)%s.step != 0 {
+	if s.dir == "" || s.step <= 0 || (c.Seq-1)%s.step != 0 {
 		return nil
 	}
+	if s.maxFiles > 0 && s.written >= s.maxFiles {
+		s.skipped++
+		return nil
+	}
+	s.written++
 	name := fmt.Sprintf("%s-%d.svg", fileSafe(c.Root.Name), c.Seq)
 	return s.write(name, c.Root, SVGOptions{Subtitle: Describe(c)})
 }
@@ -119,7 +173,17 @@ func (s *svgSink) close() error {
 		Title:    fmt.Sprintf("%s: %d calls merged", s.total.Name, s.calls),
 		Subtitle: fmt.Sprintf("%s us in all, %s us per call on average", micros(s.total.Total), micros(avg)),
 	}
-	return s.write(fileSafe(s.total.Name)+"-total.svg", s.total, opt)
+	name := fileSafe(s.total.Name) + "-total.svg"
+	if s.dir == "" {
+		name = fileSafe(s.total.Name) + ".svg"
+	}
+	if err := s.write(name, s.total, opt); err != nil {
+		return err
+	}
+	if s.skipped > 0 {
+		fmt.Fprintf(s.errw, "graph: %d more per-call graphs not written (at most %d: --max-files N, or -s STEP to take every STEP-th call)\n", s.skipped, s.maxFiles)
+	}
+	return nil
 }
 
 func (s *svgSink) write(name string, root *Node, opt SVGOptions) error {

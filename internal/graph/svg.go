@@ -60,6 +60,8 @@ text { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: %
 .f:hover rect { stroke: #000; stroke-width: 1; }
 .hot rect { stroke: #6b1600; stroke-width: 1.5; }
 .hot text { font-weight: bold; }
+.f { cursor: pointer; }
+.ctl { font-family: "DejaVu Sans", Verdana, sans-serif; font-size: 12px; fill: #8a2a00; cursor: pointer; text-decoration: underline; }
 </style>
 <rect x="0" y="0" width="%d" height="%d" fill="#fffaf2"/>
 `, opt.Width, height, opt.Width, height, svgFontSize, opt.Width, height)
@@ -72,8 +74,9 @@ text { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: %
 	span := float64(opt.Width - 2*svgMargin)
 	d.scale = span / float64(max(root.Total, 1))
 	d.frame(root, nil, svgMargin, span, 0)
-	fmt.Fprintf(bw, "<text class=\"sub\" x=\"%d\" y=\"%d\">width = time: %s us in all; hover a frame for its time and share; outlined = hottest path</text>\n",
+	fmt.Fprintf(bw, "<text class=\"sub\" x=\"%d\" y=\"%d\">width = time: %s us in all; hover a frame for its time and share, click to zoom; outlined = hottest path</text>\n",
 		svgMargin, height-8, micros(root.Total))
+	writeSVGControls(bw, opt.Width, height)
 	bw.WriteString("</svg>\n")
 	return bw.Flush()
 }
@@ -97,8 +100,8 @@ func (d *drawer) frame(n, parent *Node, x, wid float64, level int) {
 	if d.hot[n] {
 		class = "f hot"
 	}
-	fmt.Fprintf(d.w, "<g class=\"%s\"><title>%s</title><rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"%d\" rx=\"2\" fill=\"%s\"/>",
-		class, esc(d.note(n, parent)), x, y, wid, svgFrameH, colour(n.Name))
+	fmt.Fprintf(d.w, "<g class=\"%s\" data-l=\"%d\" data-n=\"%s\"><title>%s</title><rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"%d\" rx=\"2\" fill=\"%s\"/>",
+		class, level, esc(n.Name), esc(d.note(n, parent)), x, y, wid, svgFrameH, colour(n.Name))
 	if label := fit(n.Name, wid); label != "" {
 		fmt.Fprintf(d.w, "<text x=\"%.2f\" y=\"%.0f\">%s</text>", x+3, y+12, esc(label))
 	}

@@ -24,6 +24,10 @@ type Options struct {
 	// MaxEvents, when not 0, makes Copy return after that many events
 	// (with their stack blocks), for surftrace -c.
 	MaxEvents uint64
+	// OnEvent, when set, is told the event name (f0, sched_switch) of
+	// every event rendered, for per-probe counts; the slice is only valid
+	// during the call.
+	OnEvent func(name []byte)
 }
 
 // maxJoin and maxJoinLines bound what is gathered while a line ends inside
@@ -229,6 +233,12 @@ func (r *Renderer) startsEntry(line []byte) bool {
 
 func (r *Renderer) emitEvent(b []byte) {
 	r.events++
+	if r.opts.OnEvent != nil {
+		var h header
+		if parseHeader(b, &h) {
+			r.opts.OnEvent(h.event.of(b))
+		}
+	}
 	r.stacked = false
 	if r.opts.JSON {
 		r.q.event(r, b)

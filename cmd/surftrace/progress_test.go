@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/surftrace/surftrace/internal/probe"
+)
+
+// TestProgressLost: lost events are reported at most once a second with
+// the running total, and the summary counts them and suggests
+// --buffer-size.
+func TestProgressLost(t *testing.T) {
+	var log, warn bytes.Buffer
+	p := newProgress(&log, &warn, []*probe.Def{{Name: "f0"}, {Name: "sched_switch"}}, 1024)
+	p.start = time.Now().Add(-1500 * time.Millisecond)
+	p.event([]byte("f0"))
+	p.event([]byte("f0"))
+	p.lostEvents(0, 5)
+	p.lostEvents(1, 7)
+	p.lostEvents(1, 0)
+	if got := strings.Count(warn.String(), "lost so far"); got != 1 || !strings.Contains(warn.String(), "5 events lost so far") {
+		t.Errorf("lost reports within a second:\n%s", warn.String())
+	}
+	p.summary(func() (map[int]uint64, error) { return map[int]uint64{0: 3, 1: 4}, nil })
+	if want := "surftrace: 2 events (f0: 2, sched_switch: 0), 13 lost, 1.5 s\n"; log.String() != want {
+		t.Errorf("summary %q, want %q", log.String(), want)
+	}
+	if !strings.Contains(warn.String(), "13 events were lost: give --buffer-size KB (more than 1024 KB per CPU)") {
+		t.Errorf("no --buffer-size advice:\n%s", warn.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer written from a timer's goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestSlowNote: a load that ends quickly says nothing; one that goes on
+// says what is being loaded.
+func TestSlowNote(t *testing.T) {
+	var quick, slow syncBuffer
+	slowNote(&quick, "kernel types from quick")()
+	stop := slowNote(&slow, "kernel types from slow")
+	defer stop()
+	deadline := time.Now().Add(10 * time.Second)
+	for slow.String() == "" && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if slow.String() != "surftrace: loading kernel types from slow…\n" {
+		t.Errorf("slow load said %q", slow.String())
+	}
+	if quick.String() != "" {
+		t.Errorf("quick load said %q", quick.String())
+	}
+}
