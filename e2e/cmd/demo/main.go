@@ -82,12 +82,13 @@ func run() error {
 // show prints the guest's lines as they arrive: the demo script's output
 // as is, the boot as a note, the rest (state checks, captured files,
 // kernel log) not at all.
-var inScript bool
+var inScript, listing bool
 
 func show(line string) {
 	switch {
-	case strings.HasPrefix(line, "@@@FILE "):
-		say("listing what the kernel offers (first boot of this kernel): %s", strings.TrimPrefix(line, "@@@FILE "))
+	case strings.HasPrefix(line, "@@@FILE ") && !listing:
+		listing = true
+		say("first boot of this kernel: keeping what it lists (BTF, kallsyms, functions, events) in the kernel cache")
 	case strings.HasPrefix(line, "@@@BEGIN "):
 		inScript = true
 	case strings.HasPrefix(line, "@@@END "):
