@@ -1,4 +1,4 @@
-# Scenario 1 (issue 10 §1): a kprobe and a kretprobe on wake_up_new_task
+# Scenario 1: a kprobe and a kretprobe on wake_up_new_task
 # while the guest forks. The new task's comm is still its parent's (a sh),
 # and every call has its return event.
 . /lib/e2e/common.sh

@@ -1,4 +1,4 @@
-# Scenario 2 (issue 10 §2): do_filp_open's entry and return while the guest
+# Scenario 2: do_filp_open's entry and return while the guest
 # opens files. On 6.1 the prototype is still
 #   struct file *do_filp_open(int dfd, struct filename *pathname,
 #                             const struct open_flags *op)

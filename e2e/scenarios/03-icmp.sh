@@ -1,4 +1,4 @@
-# Scenario 3 (issue 10 §3): ICMP received on loopback. On this kernel
+# Scenario 3: ICMP received on loopback. On 6.1 and 6.12
 # __netif_receive_skb_core exists only as __netif_receive_skb_core.constprop.0,
 # takes a struct sk_buff ** and has no BTF prototype: the article's
 # expression there must be refused with a clear message, leaving nothing.

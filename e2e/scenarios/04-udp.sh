@@ -1,4 +1,4 @@
-# Scenario 4 (issue 10 §4), the article's first story: which process sends
+# Scenario 4, the article's first story: which process sends
 # "Hello World" by UDP to 10.0.1.221 port 9988? Traffic to another port and
 # another host runs alongside and must be filtered out in the kernel.
 . /lib/e2e/common.sh

@@ -1,4 +1,4 @@
-# Scenario 5 (issue 10 §5): TCP acknowledgement numbers on a local
+# Scenario 5: TCP acknowledgement numbers on a local
 # connection. tcp_rcv_established(struct sock *sk, struct sk_buff *skb):
 # at l4 skb->data is the TCP header. The same field is read three ways:
 # raw (the u32 as it lies in memory), b32_ (byte-swapped, decimal) and B32_

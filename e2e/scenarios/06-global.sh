@@ -1,4 +1,4 @@
-# Scenario 6 (issue 10 §6): kernel globals. task_group_cache is a
+# Scenario 6: kernel globals. task_group_cache is a
 # struct kmem_cache * (static in kernel/sched/core.c); its name is
 # "task_group".
 . /lib/e2e/common.sh

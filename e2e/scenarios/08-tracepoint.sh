@@ -1,4 +1,4 @@
-# Scenario 8 (issue 10 §8): a static tracepoint with a filter on its own
+# Scenario 8: a static tracepoint with a filter on its own
 # field. net_dev_xmit fires for every packet handed to a driver; a ping on
 # loopback is 98 bytes (Ethernet + IP + ICMP + 56 bytes of data) both ways,
 # the UDP datagrams through dummy0 are shorter and filtered out.

@@ -1,4 +1,4 @@
-# Scenario 9 (issue 10 §9): failures in the kernel, each refused with a
+# Scenario 9: failures in the kernel, each refused with a
 # clear message naming the cause (what error_log says), a caret under the
 # expression, a failure status, nothing on stdout and nothing left behind.
 . /lib/e2e/common.sh

@@ -1,4 +1,4 @@
-# Scenario 10 (issue 6 §3): `list` and `list -e` agree with the running
+# Scenario 10: `list` and `list -e` agree with the running
 # kernel's own lists, and show prototypes from its BTF (modules' too).
 . /lib/e2e/common.sh
 T=/sys/kernel/tracing

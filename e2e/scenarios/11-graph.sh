@@ -1,4 +1,4 @@
-# Scenario 11 (issue 5): surftrace graph — call trees of do_sys_openat2
+# Scenario 11: surftrace graph — call trees of do_sys_openat2
 # with the function_graph tracer, then SVG flame graphs.
 . /lib/e2e/common.sh
 background repeat 200 cat /proc/version
