@@ -27,12 +27,12 @@ func assertTornDown(t *testing.T, p *proc, pid int) {
 	t.Errorf("no %q in the log\n%s", want, p.dump())
 }
 
-// TestLiveSignals: SIGINT, SIGTERM and SIGHUP end a run that is streaming
-// events with a clean teardown and exit status 0.
+// TestLiveSignals: SIGINT, SIGTERM, SIGHUP and SIGQUIT (Ctrl-\\) end a run
+// that is streaming events with a clean teardown and exit status 0.
 func TestLiveSignals(t *testing.T) {
 	bin := requireLive(t)
 	fx := fixture(t, "fixture")
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			p := start(t, bin, "-t", "30s", "P "+fx+":func v=%0", "R "+fx+":func r=$retval")
 			p.waitSetUp()

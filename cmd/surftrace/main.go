@@ -3,14 +3,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"github.com/surftrace/surftrace/internal/expr"
 )
@@ -19,9 +16,10 @@ func main() {
 	if filepath.Base(os.Args[0]) == "surfGraph" {
 		os.Exit(graphMain(os.Args[1:]))
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
-	if err := newRootCmd().ExecuteContext(ctx); err != nil {
+	ctx, unwatch := watchStop()
+	err := newRootCmd().ExecuteContext(ctx)
+	unwatch()
+	if err != nil {
 		printError(os.Stderr, err)
 		os.Exit(exitCode(err))
 	}
