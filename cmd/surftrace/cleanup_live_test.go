@@ -162,7 +162,7 @@ func TestLiveKilledRun(t *testing.T) {
 	next.waitOK()
 	log := strings.Join(next.Stderr(), "\n")
 	for _, want := range []string{
-		fmt.Sprintf("# removing surftrace_%d: pid %d has exited", deadPid, deadPid),
+		fmt.Sprintf("# removing surftrace_%d: its instance was not in use, its run is gone", deadPid),
 		fmt.Sprintf("echo -:surftrace_%d/p0 >> %s/uprobe_events", deadPid, tracefsRoot),
 		fmt.Sprintf("rmdir %s/instances/surftrace_%d", tracefsRoot, deadPid),
 	} {
