@@ -181,8 +181,11 @@ func writeScript(cfg *config, defs []*probe.Def, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(cfg.output, b, 0o755); err != nil {
-		return fmt.Errorf("write script: %w", err)
+	if err := ftrace.WriteScriptFile(cfg.output, b); err != nil {
+		if errors.Is(err, ftrace.ErrUnsafeTarget) {
+			return fmt.Errorf("%w: -o: %w", errUsage, err)
+		}
+		return err
 	}
 	if log != nil {
 		fmt.Fprintf(log, "# wrote %s: the same tracing with echo and cat\n", cfg.output)

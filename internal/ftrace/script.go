@@ -45,7 +45,10 @@ func Script(defs []*probe.Def, opts ScriptOptions) ([]byte, error) {
 		}
 	}
 	b.WriteString(scriptFind)
-	b.WriteString("teardown() {\n\ttrap - EXIT INT QUIT TERM HUP\n\tset +e\n")
+	// A second signal (timeout signals the script, then its whole process
+	// group; an impatient second Ctrl-C) must not cut the teardown short:
+	// ignore them from here on.
+	b.WriteString("teardown() {\n\ttrap - EXIT\n\ttrap '' INT QUIT TERM HUP\n\tset +e\n")
 	b.WriteString("\tif [ -n \"$reader\" ]; then kill \"$reader\" 2>/dev/null; wait \"$reader\" 2>/dev/null; fi\n")
 	for i := len(steps) - 1; i >= 0; i-- {
 		if steps[i].undo != "" {
@@ -154,9 +157,20 @@ reader=
 
 `
 
+// scriptTail streams until a signal. cat runs in the background so that a
+// signal interrupts wait at once; from here a trap only notes the signal,
+// and the script leaves through one exit and its EXIT trap: an exit inside
+// a trap that a second signal re-enters (timeout signals the script, then
+// its whole process group) can hang dash before its teardown.
 const scriptTail = `
 echo "surftrace: tracing in $I; Ctrl-C to stop" >&2
+sig=
+trap 'sig=130' INT
+trap 'sig=131' QUIT
+trap 'sig=143' TERM
+trap 'sig=129' HUP
 cat "$I/trace_pipe" &
 reader=$!
-wait "$reader"
+[ -n "$sig" ] || wait "$reader" || :
+exit "${sig:-0}"
 `
