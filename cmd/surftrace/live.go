@@ -87,6 +87,7 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) (err error) {
 	if err != nil {
 		return err
 	}
+	releaseMemory()
 	ctx, cancelOut := context.WithCancel(cmd.Context())
 	defer cancelOut()
 	watchClosedOutput(ctx, cmd.OutOrStdout(), cancelOut)
