@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -74,4 +75,44 @@ func TestLiveScriptShells(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestScriptTargetSymlink: -o refuses a path that is a symbolic link (root
+// would overwrite what it points to) and leaves both alone.
+func TestScriptTargetSymlink(t *testing.T) {
+	bin, err := builtBinary()
+	if err != nil {
+		t.Fatalf("build surftrace: %v", err)
+	}
+	dir := t.TempDir()
+	victim, link := filepath.Join(dir, "victim"), filepath.Join(dir, "trace.sh")
+	if err := os.WriteFile(victim, []byte("precious"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, link); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runTimeout(exec.Command(bin, "-S", "-o", link, "e sched/sched_switch"), setUpTimeout)
+	if exitStatus(err) != 2 || !strings.Contains(string(out), "it is a symbolic link") {
+		t.Errorf("exit %v, want 2 and the reason\n%s", err, out)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious" {
+		t.Errorf("wrote through the link: %q", b)
+	}
+}
+
+// TestLiveScriptOnlyWhenAccepted: a live run whose definitions the kernel
+// refuses writes no -o script.
+func TestLiveScriptOnlyWhenAccepted(t *testing.T) {
+	bin := requireLive(t)
+	fx := fixture(t, "fixture")
+	script := filepath.Join(t.TempDir(), "trace.sh")
+	p := start(t, bin, "-o", script, "-t", "30s", "P "+fx+":func v=%0", `e sched/sched_process_exec f:pid~"abc"`)
+	if err := p.wait(); exitStatus(err) <= 0 {
+		t.Fatalf("exit %v, want a failure\n%s", err, p.dump())
+	}
+	if _, err := os.Stat(script); !os.IsNotExist(err) {
+		t.Errorf("the script was written for definitions the kernel refused: %v", err)
+	}
+	p.assertClean()
 }
