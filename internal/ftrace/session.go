@@ -143,9 +143,10 @@ func makeInstance(fs *FS, w *Writer, want string) (string, error) {
 		case errors.Is(err, syscall.EEXIST) && want == "":
 			release(name)
 			continue
-		case errors.Is(err, syscall.ENOENT) && gone < 3:
+		case (errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ENODEV)) && gone < 3:
 			// Another run's clean-up removed the instance between our
-			// mkdir and open: make it again.
+			// mkdir and open (the open then fails with ENODEV, or ENOENT
+			// once the directory is gone): make it again.
 			release(name)
 			gone++
 			try--
