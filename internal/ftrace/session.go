@@ -21,9 +21,10 @@ import (
 type Options struct {
 	// Name is both the event group of the session's probes and the name of
 	// its trace instance. Default "surftrace_<pid>": one per process, so
-	// two runs never share state and a dead run's leftovers can be told
-	// from a live one's. Names "surftrace_<pid>_<tag>" are owned by pid
-	// the same way.
+	// two runs never share state, and a later run knows the name as one
+	// it may clean up. Names "surftrace_<pid>_<tag>" are owned the same
+	// way; the default becomes surftrace_<pid>_2 (_3, …) while a
+	// live run in another pid namespace holds surftrace_<pid>.
 	Name string
 	// Log receives every tracefs change as a shell command; nil is quiet.
 	Log io.Writer
