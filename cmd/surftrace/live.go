@@ -24,6 +24,7 @@ import (
 // runLive programs tracefs, streams the instance's trace_pipe through the
 // renderer and removes everything on the way out (SPEC §4).
 func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) (err error) {
+	lowerPeak()
 	stderr := cmd.ErrOrStderr()
 	var log io.Writer = stderr
 	if cfg.quiet {
