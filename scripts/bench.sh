@@ -3,6 +3,7 @@
 #  1. compile time of the article's 5 network expressions, BTF loaded (Go benchmark)
 #  2. the whole `surftrace -S` process on this host: wall time and max RSS, median of 10
 #  3. render throughput and `surftrace render` vs `cat` (scripts/bench-render.sh)
+#  4. RSS of a streaming uprobe run after arming (scripts/bench-rss.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CGO_ENABLED=0 go build -trimpath -o bin/surftrace ./cmd/surftrace
@@ -38,4 +39,8 @@ fi
 
 if [ -x scripts/bench-render.sh ]; then
   bash scripts/bench-render.sh
+fi
+
+if [ -x scripts/bench-rss.sh ]; then
+  bash scripts/bench-rss.sh
 fi

@@ -27,12 +27,12 @@ func assertTornDown(t *testing.T, p *proc, pid int) {
 	t.Errorf("no %q in the log\n%s", want, p.dump())
 }
 
-// TestLiveSignals: SIGINT, SIGTERM and SIGHUP end a run that is streaming
-// events with a clean teardown and exit status 0.
+// TestLiveSignals: SIGINT, SIGTERM, SIGHUP and SIGQUIT (Ctrl-\\) end a run
+// that is streaming events with a clean teardown and exit status 0.
 func TestLiveSignals(t *testing.T) {
 	bin := requireLive(t)
 	fx := fixture(t, "fixture")
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			p := start(t, bin, "-t", "30s", "P "+fx+":func v=%0", "R "+fx+":func r=$retval")
 			p.waitSetUp()
@@ -158,7 +158,7 @@ func TestLiveKilledRun(t *testing.T) {
 	next.waitOK()
 	log := strings.Join(next.Stderr(), "\n")
 	for _, want := range []string{
-		fmt.Sprintf("# removing surftrace_%d: pid %d has exited", deadPid, deadPid),
+		fmt.Sprintf("# removing surftrace_%d: its instance was not in use, its run is gone", deadPid),
 		fmt.Sprintf("echo -:surftrace_%d/p0 >> %s/uprobe_events", deadPid, tracefsRoot),
 		fmt.Sprintf("rmdir %s/instances/surftrace_%d", tracefsRoot, deadPid),
 	} {

@@ -155,7 +155,7 @@ func isDir(p string) bool {
 // original surfGraph's command line (surfGraph -f FUNC [-m MODE] [-s STEP]
 // [-o OUT]) and returns the process exit status.
 func graphMain(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	defer stop()
 	cmd := newGraphCmd()
 	cmd.Use = "surfGraph -f FUNC [flags]"

@@ -23,7 +23,8 @@ import (
 
 // runLive programs tracefs, streams the instance's trace_pipe through the
 // renderer and removes everything on the way out (SPEC §4).
-func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
+func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) (err error) {
+	lowerPeak()
 	stderr := cmd.ErrOrStderr()
 	var log io.Writer = stderr
 	if cfg.quiet {
@@ -51,30 +52,37 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 	if err != nil {
 		return err
 	}
-	if cfg.output != "" {
-		if err := writeScript(cfg, defs, log); err != nil {
-			return err
-		}
-	}
 	// A closed stdout (surftrace … | head -3) must end the run with a
 	// clean teardown, not kill the process: ask for EPIPE instead of
 	// SIGPIPE.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 
+	// From here a stop signal must reach the teardown below.
+	handOver()
 	sess, err := ftrace.Open(fs, ftrace.Options{Log: log, Stack: cfg.stack, BufferKB: cfg.bufferKB})
 	if err != nil {
 		return err
 	}
 	// Once: the stuck-output watchdog may tear down too, and whichever
-	// comes second must wait for the first to finish.
+	// comes second must wait for the first to finish. A failed teardown
+	// leaves probes in the kernel: the run then fails, whatever ended it.
 	teardown := sync.OnceValue(sess.Close)
 	defer func() {
 		if cerr := teardown(); cerr != nil {
-			fmt.Fprintln(stderr, "surftrace: teardown:", cerr)
+			err = errors.Join(err, fmt.Errorf("teardown: %w", cerr))
 		}
 	}()
 	if err := sess.Add(defs); err != nil {
 		return kernelRefusal(err, defs, parsed, sess.Name())
+	}
+	if cfg.output != "" {
+		// Only definitions the kernel took make a script worth running.
+		if err := writeScript(cfg, defs, log); err != nil {
+			return err
+		}
+	}
+	if cmd.Context().Err() != nil {
+		return nil // stopped during set-up
 	}
 	schema := render.SchemaFromDefs(defs)
 	for _, d := range defs {
@@ -91,6 +99,7 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) error {
 	if err != nil {
 		return err
 	}
+	releaseMemory()
 	prog := newProgress(log, stderr, defs, cfg.bufferKB)
 	if err := prog.started(cfg.ready); err != nil {
 		return err
@@ -178,8 +187,11 @@ func writeScript(cfg *config, defs []*probe.Def, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(cfg.output, b, 0o755); err != nil {
-		return fmt.Errorf("write script: %w", err)
+	if err := ftrace.WriteScriptFile(cfg.output, b); err != nil {
+		if errors.Is(err, ftrace.ErrUnsafeTarget) {
+			return fmt.Errorf("%w: -o: %w", errUsage, err)
+		}
+		return err
 	}
 	if log != nil {
 		fmt.Fprintf(log, "# wrote %s: the same tracing with echo and cat\n", cfg.output)

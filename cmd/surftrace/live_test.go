@@ -45,24 +45,35 @@ func requireLive(t *testing.T) string {
 		t.Skip("live tracing test (-short)")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("live tracing needs root to write tracefs")
+		skipLive(t, "live tracing needs root to write tracefs")
 	}
 	if _, err := exec.LookPath("gcc"); err != nil {
-		t.Skip("live tracing tests compile a C fixture and need gcc")
+		skipLive(t, "live tracing tests compile a C fixture and need gcc")
 	}
 	if _, err := os.Stat(filepath.Join(tracefsRoot, "instances")); err != nil {
 		if err := unix.Mount("nodev", tracefsRoot, "tracefs", 0, ""); err != nil {
-			t.Skipf("no tracefs at %s and mounting it failed: %v", tracefsRoot, err)
+			skipLive(t, "no tracefs at %s and mounting it failed: %v", tracefsRoot, err)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(tracefsRoot, "uprobe_events")); err != nil {
-		t.Skipf("kernel has no %s/uprobe_events (CONFIG_UPROBE_EVENTS)", tracefsRoot)
+		skipLive(t, "kernel has no %s/uprobe_events (CONFIG_UPROBE_EVENTS)", tracefsRoot)
 	}
 	bin, err := builtBinary()
 	if err != nil {
 		t.Fatalf("build surftrace: %v", err)
 	}
 	return bin
+}
+
+// skipLive skips a test the host cannot run, or fails it when CI=true:
+// there the host is meant to have everything, and a skip would hide a
+// broken set-up.
+func skipLive(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format, args...)
 }
 
 // runTimeout runs cmd to its end or kills it after d; it returns stdout and

@@ -3,14 +3,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"github.com/surftrace/surftrace/internal/expr"
 )
@@ -19,16 +16,18 @@ func main() {
 	if filepath.Base(os.Args[0]) == "surfGraph" {
 		os.Exit(graphMain(os.Args[1:]))
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
+	ctx, unwatch := watchStop()
 	root := newRootCmd()
 	args, err := expandAbbrevs(root, os.Args[1:])
 	if err != nil {
+		unwatch()
 		printError(os.Stderr, err)
 		os.Exit(exitCode(err))
 	}
 	root.SetArgs(args)
-	if err := root.ExecuteContext(ctx); err != nil {
+	err = root.ExecuteContext(ctx)
+	unwatch()
+	if err != nil {
 		printError(os.Stderr, err)
 		os.Exit(exitCode(err))
 	}

@@ -17,6 +17,9 @@ import (
 
 // run is the root command: translate, then show or trace.
 func run(cmd *cobra.Command, cfg *config) error {
+	// Nothing to undo until tracefs is touched: a signal ends the process
+	// at once, even while it waits in open(2) on a FIFO given as a file.
+	exitOnStop()
 	for _, o := range []struct{ flag, val, what string }{
 		{"-d", cfg.db, "the original's type database"},
 		{"-r", cfg.rip, "the original's remote type server"},

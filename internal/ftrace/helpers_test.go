@@ -24,15 +24,23 @@ func TestMain(m *testing.M) {
 		if fs, err := Discover(); err == nil {
 			if left := leftovers(fs, os.Getpid()); len(left) > 0 {
 				fmt.Fprintf(os.Stderr, "leak: tests left %v in %s\n", left, fs.Root)
-				owned := scanOwned(fs)
 				for _, name := range left {
-					removeOwned(fs, NewWriter(fs, os.Stderr), name, owned[name])
+					scrub(fs, NewWriter(fs, os.Stderr), name)
 				}
 				code = 1
 			}
 		}
 	}
 	os.Exit(code)
+}
+
+// scrub removes name's leftovers the way a later run would, for a test's
+// clean-up.
+func scrub(fs *FS, w *Writer, name string) error {
+	if l := scanOwned(fs)[name]; l != nil {
+		return removeStale(fs, w, name, l)
+	}
+	return nil
 }
 
 // leftovers lists the owned names of pid present in tracefs.
@@ -50,16 +58,27 @@ func leftovers(fs *FS, pid int) []string {
 func realFS(t *testing.T, needUprobes bool) *FS {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		t.Skip("needs root to write tracefs")
+		skipLive(t, "needs root to write tracefs")
 	}
 	fs, err := Discover()
 	if err != nil {
-		t.Skipf("no tracefs: %v", err)
+		skipLive(t, "no tracefs: %v", err)
 	}
 	if needUprobes && !fs.HasUprobes() {
-		t.Skip("kernel has no uprobe_events (CONFIG_UPROBE_EVENTS)")
+		skipLive(t, "kernel has no uprobe_events (CONFIG_UPROBE_EVENTS)")
 	}
 	return fs
+}
+
+// skipLive skips a test the host cannot run, or fails it when CI=true:
+// there the host is meant to have everything, and a skip would hide a
+// broken set-up.
+func skipLive(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format, args...)
 }
 
 var sessions atomic.Int32
@@ -113,7 +132,7 @@ type fixture struct {
 func buildFixture(t *testing.T) fixture {
 	t.Helper()
 	if _, err := exec.LookPath("gcc"); err != nil {
-		t.Skip("needs gcc to build the uprobe target")
+		skipLive(t, "needs gcc to build the uprobe target")
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "target")

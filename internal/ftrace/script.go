@@ -25,8 +25,12 @@ type scriptStep struct {
 // Script returns a POSIX sh script doing what a Session does for defs,
 // with echo, mkdir and cat: find (or mount) tracefs, create group and
 // instance surftrace_$$, register the probes, set filters, enable, stream
-// the instance's trace_pipe, and on INT, TERM, HUP or exit undo exactly the
-// steps that were done. Definitions holding a newline are refused
+// the instance's trace_pipe, and on INT, QUIT, TERM, HUP or exit undo
+// exactly the steps that were done. It holds its instance open from
+// creating it to removing it, as a Session does, so other runs' stale
+// clean-up leaves it alone; cat runs in the background and the script
+// waits for it, so a signal's trap runs at once rather than when cat
+// ends. Definitions holding a newline are refused
 // (ErrInvalid): the kernel would read two commands.
 func Script(defs []*probe.Def, opts ScriptOptions) ([]byte, error) {
 	steps, err := scriptSteps(defs, opts)
@@ -41,14 +45,17 @@ func Script(defs []*probe.Def, opts ScriptOptions) ([]byte, error) {
 		}
 	}
 	b.WriteString(scriptFind)
-	b.WriteString("teardown() {\n\ttrap - EXIT INT TERM HUP\n\tset +e\n")
+	// A second signal (timeout signals the script, then its whole process
+	// group; an impatient second Ctrl-C) must not cut the teardown short:
+	// ignore them from here on.
+	b.WriteString("teardown() {\n\ttrap - EXIT\n\ttrap '' INT QUIT TERM HUP\n\tset +e\n")
 	b.WriteString("\tif [ -n \"$reader\" ]; then kill \"$reader\" 2>/dev/null; wait \"$reader\" 2>/dev/null; fi\n")
 	for i := len(steps) - 1; i >= 0; i-- {
 		if steps[i].undo != "" {
 			fmt.Fprintf(&b, "\tif [ \"$step\" -ge %d ]; then %s; fi\n", i+1, steps[i].undo)
 		}
 	}
-	b.WriteString("}\n\ntrap teardown EXIT\ntrap 'exit 130' INT\ntrap 'exit 143' TERM\ntrap 'exit 129' HUP\n\n")
+	b.WriteString("}\n\ntrap teardown EXIT\ntrap 'exit 130' INT\ntrap 'exit 131' QUIT\ntrap 'exit 143' TERM\ntrap 'exit 129' HUP\n\n")
 	for i, st := range steps {
 		if st.early {
 			fmt.Fprintf(&b, "step=%d; %s\n", i+1, st.do)
@@ -63,6 +70,8 @@ func Script(defs []*probe.Def, opts ScriptOptions) ([]byte, error) {
 func scriptSteps(defs []*probe.Def, opts ScriptOptions) ([]scriptStep, error) {
 	steps := []scriptStep{
 		{do: `mkdir "$I"`, undo: `rmdir "$I" 2>/dev/null || { sleep 1; rmdir "$I"; }`},
+		// The open file makes the kernel refuse another run's rmdir.
+		{do: `exec 3<"$I/tracing_on"`, undo: `exec 3<&-`},
 		{do: writeCommand("0", "0", `"$I/tracing_on"`, false)},
 	}
 	seen := make(map[string]bool)
@@ -122,8 +131,8 @@ func scriptSteps(defs []*probe.Def, opts ScriptOptions) ([]scriptStep, error) {
 
 const scriptHead = `#!/bin/sh
 # Written by surftrace -o: the same tracing with plain echo and cat.
-# Run as root. Ctrl-C (or TERM, HUP) stops tracing and removes everything
-# this script set up. SURFTRACE_TRACEFS overrides where tracefs is.
+# Run as root. Ctrl-C (or Ctrl-\, TERM, HUP) stops tracing and removes
+# everything this script set up. SURFTRACE_TRACEFS overrides where tracefs is.
 #
 # Expressions:
 `
@@ -148,9 +157,20 @@ reader=
 
 `
 
+// scriptTail streams until a signal. cat runs in the background so that a
+// signal interrupts wait at once; from here a trap only notes the signal,
+// and the script leaves through one exit and its EXIT trap: an exit inside
+// a trap that a second signal re-enters (timeout signals the script, then
+// its whole process group) can hang dash before its teardown.
 const scriptTail = `
 echo "surftrace: tracing in $I; Ctrl-C to stop" >&2
+sig=
+trap 'sig=130' INT
+trap 'sig=131' QUIT
+trap 'sig=143' TERM
+trap 'sig=129' HUP
 cat "$I/trace_pipe" &
 reader=$!
-wait "$reader"
+[ -n "$sig" ] || wait "$reader" || :
+exit "${sig:-0}"
 `

@@ -33,7 +33,7 @@ func TestScriptStepsQuoting(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fs := fakeTree(t, "instances/surftrace_1/events/surftrace_1/p0/", "instances/surftrace_1/events/sched/sched_switch/", "instances/surftrace_1/options/")
+		fs := fakeTree(t, "instances/surftrace_1/events/surftrace_1/p0/", "instances/surftrace_1/events/sched/sched_switch/", "instances/surftrace_1/options/", "instances/surftrace_1/tracing_on")
 		os.WriteFile(fs.Path("uprobe_events"), nil, 0o644)
 		run := func(cmd string) {
 			t.Helper()
@@ -109,7 +109,7 @@ func TestScriptReal(t *testing.T) {
 	if err := os.WriteFile(path, script, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			var stdout, stderr syncBuffer
 			cmd := exec.Command("sh", path)
@@ -134,7 +134,7 @@ func TestScriptReal(t *testing.T) {
 				}
 				if l := scanOwned(fs)[name]; l != nil {
 					t.Errorf("script left %s: %+v", name, l)
-					removeOwned(fs, NewWriter(fs, nil), name, l)
+					scrub(fs, NewWriter(fs, nil), name)
 				}
 			})
 			waitFor(t, &stderr, "the script to start tracing", func(s string) bool { return strings.Contains(s, "tracing in") })

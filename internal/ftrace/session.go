@@ -21,9 +21,10 @@ import (
 type Options struct {
 	// Name is both the event group of the session's probes and the name of
 	// its trace instance. Default "surftrace_<pid>": one per process, so
-	// two runs never share state and a dead run's leftovers can be told
-	// from a live one's. Names "surftrace_<pid>_<tag>" are owned by pid
-	// the same way.
+	// two runs never share state, and a later run knows the name as one
+	// it may clean up. Names "surftrace_<pid>_<tag>" are owned the same
+	// way; the default becomes surftrace_<pid>_2 (_3, …) while a
+	// live run in another pid namespace holds surftrace_<pid>.
 	Name string
 	// Log receives every tracefs change as a shell command; nil is quiet.
 	Log io.Writer
@@ -61,43 +62,37 @@ var validName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // start with a digit, as 9p does).
 var validEventPart = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 
-// Open starts a session: it removes the probes and instances of runs that
-// are gone (named surftrace_<pid> for a pid that has exited), creates the
-// session's trace instance and keeps its tracing off until Start. Errors
-// may wrap ErrNotRoot, ErrNoTracefs or ErrInvalid.
+// Open starts a session: it removes what runs that are gone left behind
+// (see the package doc for how a gone run is told from a live one),
+// creates the session's trace instance, holds it open so no other run
+// takes it for a leftover, and keeps its tracing off until Start. When
+// the default name is held by a live run (the same pid in another pid
+// namespace), it takes surftrace_<pid>_2, _3 and so on. Errors may wrap
+// ErrNotRoot, ErrNoTracefs or ErrInvalid.
 func Open(fs *FS, opts Options) (*Session, error) {
-	name := opts.Name
-	if name == "" {
-		name = fmt.Sprintf("surftrace_%d", os.Getpid())
-	}
-	if !validName.MatchString(name) || len(name) > maxGroupLen {
-		return nil, fmt.Errorf("session name %q: %w", name, ErrInvalid)
+	if opts.Name != "" && (!validName.MatchString(opts.Name) || len(opts.Name) > maxGroupLen) {
+		return nil, fmt.Errorf("session name %q: %w", opts.Name, ErrInvalid)
 	}
 	if err := checkAccess(fs); err != nil {
 		return nil, err
 	}
-	if !claim(name) {
-		return nil, fmt.Errorf("session %s is already open in this process: %w", name, ErrInvalid)
+	w := NewWriter(fs, opts.Log)
+	if err := cleanStale(fs, w); err != nil {
+		// Leftovers of another run do not stop this one; say so.
+		w.Comment("stale clean-up incomplete: %v", err)
+	}
+	name, err := makeInstance(fs, w, opts.Name)
+	if err != nil {
+		return nil, err
 	}
 	s := &Session{
 		fs:       fs,
 		name:     name,
 		stack:    opts.Stack,
-		w:        NewWriter(fs, opts.Log),
+		w:        w,
 		instance: fs.Path("instances", name),
 		added:    make(map[string]bool),
 		pipes:    make(map[*Pipe]struct{}),
-	}
-	if err := cleanStale(fs, s.w, os.Getpid()); err != nil {
-		// Leftovers of another run do not stop this one; say so.
-		s.w.Comment("stale clean-up incomplete: %v", err)
-	}
-	if err := s.w.Mkdir(s.instance); err != nil {
-		release(name)
-		if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) {
-			return nil, fmt.Errorf("create trace instance: %w: %w", ErrNotRoot, err)
-		}
-		return nil, fmt.Errorf("create trace instance: %w", err)
 	}
 	// A new instance records from the start; keep it off until Start so no
 	// event of a half-built set-up is shown.
@@ -110,6 +105,82 @@ func Open(fs *FS, opts Options) (*Session, error) {
 		}
 	}
 	return s, nil
+}
+
+// maxNameTries bounds the search for a free default name.
+const maxNameTries = 16
+
+// makeInstance claims a name, creates its instance and holds the
+// instance open until the session's teardown removes it. An explicit name
+// must be free; the default one moves to a tagged name while a live run
+// holds it. The name's own leftovers were removed by cleanStale, unless
+// live.
+func makeInstance(fs *FS, w *Writer, want string) (string, error) {
+	base := want
+	if base == "" {
+		base = fmt.Sprintf("surftrace_%d", os.Getpid())
+	}
+	gone := 0 // instances removed under us
+	for try := 1; try <= maxNameTries; try++ {
+		name := base
+		if want == "" && try > 1 {
+			name = fmt.Sprintf("%s_%d", base, try)
+		}
+		if !claim(name) {
+			if want != "" {
+				return "", fmt.Errorf("session %s is already open in this process: %w", name, ErrInvalid)
+			}
+			continue
+		}
+		if want == "" && exists(fs.Path("events", name)) {
+			// A live run's probes carry this group.
+			release(name)
+			continue
+		}
+		err := holdInstance(fs, w, fs.Path("instances", name))
+		switch {
+		case err == nil:
+			return name, nil
+		case errors.Is(err, syscall.EEXIST) && want == "":
+			release(name)
+			continue
+		case (errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ENODEV)) && gone < 3:
+			// Another run's clean-up removed the instance between our
+			// mkdir and open (the open then fails with ENODEV, or ENOENT
+			// once the directory is gone): make it again.
+			release(name)
+			gone++
+			try--
+			continue
+		}
+		release(name)
+		if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) {
+			return "", fmt.Errorf("create trace instance: %w: %w", ErrNotRoot, err)
+		}
+		if errors.Is(err, syscall.EEXIST) {
+			return "", fmt.Errorf("create trace instance %s: in use by a live run: %w", name, err)
+		}
+		return "", fmt.Errorf("create trace instance: %w", err)
+	}
+	return "", fmt.Errorf("create trace instance: %s and %d tagged names are all in use by live runs", base, maxNameTries-1)
+}
+
+// holdInstance creates the instance and opens its tracing_on for reading.
+// The open file makes the kernel refuse rmdir (EBUSY), so another run's
+// stale clean-up leaves this one alone; the teardown closes it just
+// before its rmdir.
+func holdInstance(fs *FS, w *Writer, path string) error {
+	mark := w.Pending()
+	if err := w.Mkdir(path); err != nil {
+		return err
+	}
+	f, err := os.Open(filepath.Join(path, "tracing_on"))
+	if err != nil {
+		w.Rollback(mark)
+		return err
+	}
+	w.pushQuiet(f.Close)
+	return nil
 }
 
 func checkAccess(fs *FS) error {

@@ -25,7 +25,7 @@ type Writer struct {
 }
 
 type undoStep struct {
-	cmd string // the shell form, logged when the step runs
+	cmd string // the shell form, logged when the step runs; "" is quiet
 	run func() error
 }
 
@@ -102,7 +102,9 @@ func (w *Writer) Rollback(mark int) error {
 	w.mu.Unlock()
 	var errs []error
 	for i := len(steps) - 1; i >= 0; i-- {
-		w.logf("%s", steps[i].cmd)
+		if steps[i].cmd != "" {
+			w.logf("%s", steps[i].cmd)
+		}
 		if err := steps[i].run(); err != nil {
 			errs = append(errs, fmt.Errorf("undo %q: %w", steps[i].cmd, err))
 		}
@@ -121,6 +123,10 @@ func (w *Writer) Pending() int {
 func (w *Writer) Comment(format string, args ...any) {
 	w.logf("# "+format, args...)
 }
+
+// pushQuiet pushes an undo step that is no tracefs change of its own and
+// so is not logged (closing a file held open).
+func (w *Writer) pushQuiet(run func() error) { w.push("", run) }
 
 func (w *Writer) push(cmd string, run func() error) {
 	w.mu.Lock()

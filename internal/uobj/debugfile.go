@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"os"
 	"path/filepath"
 )
 
@@ -70,7 +69,7 @@ func (o *Object) DWARF() (*dwarf.Data, error) {
 	if p == o.Path {
 		return o.f.DWARF()
 	}
-	f, err := elf.Open(p)
+	f, err := openELF(p)
 	if err != nil {
 		return nil, fmt.Errorf("open debug file %s: %w", p, err)
 	}
@@ -91,12 +90,12 @@ func hasDWARF(f *elf.File) bool {
 }
 
 func fileHasDWARF(path string) bool {
-	f, err := elf.Open(path)
+	f, err := openELF(path)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	return hasDWARF(f)
+	return hasDWARF(f.File)
 }
 
 // buildID reads the NT_GNU_BUILD_ID note, from its section or, in a file
@@ -159,7 +158,7 @@ func debugLink(f *elf.File) (string, uint32, bool) {
 }
 
 func crcMatches(path string, want uint32) bool {
-	fh, err := os.Open(path)
+	fh, err := openRegular(path)
 	if err != nil {
 		return false
 	}

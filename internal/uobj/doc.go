@@ -29,4 +29,8 @@ var (
 	ErrNotMapped = errors.New("address not in a loadable segment")
 	// ErrBadCache: a dynamic linker cache that does not parse.
 	ErrBadCache = errors.New("malformed ld.so.cache")
+	// ErrNotRegular: the object is a FIFO, a device, a socket or a
+	// directory. Reading a FIFO waits for a writer and a device may never
+	// end; a uprobe attaches to a file on disk anyway.
+	ErrNotRegular = errors.New("not a regular file")
 )

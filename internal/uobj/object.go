@@ -34,13 +34,14 @@ type Func struct {
 // Open resolves spec (see Resolve) and reads its function symbols from
 // .symtab, else .dynsym. A symbol of size 0 (hand-written assembly) is given
 // the distance to the next function in its section, so that offsets inside
-// it can be checked and its code read. It wraps ErrNotFound.
+// it can be checked and its code read. It wraps ErrNotFound, and
+// ErrNotRegular for a FIFO or device, which it refuses without waiting.
 func Open(spec string) (*Object, error) {
 	path, err := Resolve(spec)
 	if err != nil {
 		return nil, err
 	}
-	file, err := os.Open(path)
+	file, err := openRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
