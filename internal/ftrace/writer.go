@@ -73,8 +73,20 @@ func (w *Writer) Mkdir(path string) error {
 	if err := unix.Mkdir(path, 0o755); err != nil {
 		return &os.PathError{Op: "mkdir", Path: path, Err: err}
 	}
-	w.push("rmdir "+shQuote(path), func() error { return w.rmdir(path) })
+	w.push("rmdir "+shQuote(path), func() error { return w.rmdirGone(path) })
 	return nil
+}
+
+// rmdirGone removes a directory this writer made, where "already gone"
+// is success: once a run has let go of its instance (the last step of
+// its teardown), another run's stale clean-up may remove it first, and
+// the kernel then answers ENOENT or ENODEV.
+func (w *Writer) rmdirGone(path string) error {
+	err := w.rmdir(path)
+	if errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ENODEV) {
+		return nil
+	}
+	return err
 }
 
 // Rmdir removes a directory now, retrying briefly while the kernel reports
