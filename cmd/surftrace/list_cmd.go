@@ -61,7 +61,7 @@ FILE it reads another kernel's saved lists found beside FILE.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.btf, "btf", "", "kernel types from this BTF `FILE` (raw or gzip)")
+	fl.StringVar(&f.btf, "btf", "", "kernel types from this BTF `FILE` (raw, gzip or BTFHub .tar.xz)")
 	fl.StringVarP(&f.vmlinux, "vmlinux", "v", "", "kernel types from this ELF's DWARF")
 	fl.StringVar(&f.kallsyms, "kallsyms", "", "another kernel's symbols (`FILE`); its available_filter_functions and available_events are read beside it")
 	fl.BoolVar(&f.json, "json", false, "print JSON")

@@ -50,7 +50,7 @@ quickest way to write an expression.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.btf, "btf", "", "kernel types from this BTF `FILE` (raw or gzip)")
+	fl.StringVar(&f.btf, "btf", "", "kernel types from this BTF `FILE` (raw, gzip or BTFHub .tar.xz)")
 	fl.StringVarP(&f.vmlinux, "vmlinux", "v", "", "kernel types from this ELF's DWARF")
 	fl.StringVarP(&f.arch, "arch", "a", "", "x86_64, x86 or aarch64: the register of the fetch-arg (default: the host's)")
 	fl.StringVarP(&f.object, "object", "x", "", "types from this program's or library's DWARF (`OBJ`)")

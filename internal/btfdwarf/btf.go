@@ -2,15 +2,10 @@ package btfdwarf
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
-
-	"golang.org/x/sys/unix"
 )
 
 // BTF kinds (Documentation/bpf/btf.rst, "2.2 Type encoding").
@@ -103,56 +98,6 @@ func (b *BTF) Close() error {
 		b.release = nil
 	}
 	return nil
-}
-
-// readBlob maps the file when it can (sysfs BTF supports mmap on recent
-// kernels, which spares copying 5 MB) and reads it otherwise; gzip is
-// unpacked; an ELF's .BTF section is taken out.
-func readBlob(path string) ([]byte, func(), error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	var data []byte
-	release := func() {}
-	if st, err := f.Stat(); err == nil && st.Size() > 0 {
-		if m, err := unix.Mmap(int(f.Fd()), 0, int(st.Size()), unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_POPULATE); err == nil {
-			data = m
-			release = func() { _ = unix.Munmap(m) }
-		} else {
-			data = make([]byte, st.Size())
-			if _, err := io.ReadFull(f, data); err != nil {
-				return nil, nil, err
-			}
-		}
-	} else {
-		if data, err = io.ReadAll(f); err != nil {
-			return nil, nil, err
-		}
-	}
-	if len(data) > 2 && data[0] == 0x1f && data[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			release()
-			return nil, nil, err
-		}
-		un, err := io.ReadAll(zr)
-		release()
-		if err != nil {
-			return nil, nil, err
-		}
-		return un, func() {}, nil
-	}
-	if len(data) > 4 && string(data[:4]) == "\x7fELF" {
-		sec, err := elfSection(data, ".BTF")
-		if err != nil {
-			release()
-			return nil, nil, err
-		}
-		return sec, release, nil
-	}
-	return data, release, nil
 }
 
 func parseBTF(name string, data []byte, base *BTF, ptrSize int) (*BTF, error) {

@@ -211,7 +211,7 @@ func TestLoadBTFErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(strings.Repeat("x", 64)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadBTF(bad, 8); err == nil || !strings.Contains(err.Error(), "bad magic") {
+	if _, err := LoadBTF(bad, 8); !errors.Is(err, ErrNotBTF) {
 		t.Errorf("bad magic: %v", err)
 	}
 	short := filepath.Join(dir, "short")

@@ -5,6 +5,7 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -27,6 +28,13 @@ var ErrNoDebugInfo = errors.New("no debug info (DWARF)")
 
 // LoadDWARF opens path's DWARF. It wraps ErrNoDebugInfo.
 func LoadDWARF(path string, ptrSize int) (*DWARF, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("load DWARF %s: %w", path, err)
+	}
+	if err := checkTypeFile(st); err != nil {
+		return nil, fmt.Errorf("load DWARF %s: %w", path, err)
+	}
 	f, err := elf.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("load DWARF %s: %w", path, err)
