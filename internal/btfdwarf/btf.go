@@ -47,6 +47,7 @@ type BTF struct {
 	firstID uint32 // 1 for base BTF; base's count for split BTF
 	strBase uint32 // string offsets below this belong to base
 	base    *BTF
+	module  string // the module a split BTF describes
 	ptrSize int
 	memo    map[uint32]*Type
 	// named caches TypeByName and Func answers: each miss is a scan.
@@ -231,6 +232,15 @@ func (b *BTF) nameIs(off uint32, name string) bool {
 // first. A linear scan: cheaper than an index for the handful of lookups
 // an expression needs.
 func (b *BTF) find(name string, kinds ...uint32) []uint32 {
+	out := b.findOwn(name, kinds...)
+	if b.base != nil {
+		out = append(out, b.base.find(name, kinds...)...)
+	}
+	return out
+}
+
+// findOwn is find without the base.
+func (b *BTF) findOwn(name string, kinds ...uint32) []uint32 {
 	var out []uint32
 	bo := binary.LittleEndian
 	for _, k := range kinds {
@@ -242,9 +252,6 @@ func (b *BTF) find(name string, kinds ...uint32) []uint32 {
 	}
 	if len(kinds) > 1 {
 		slices.Sort(out)
-	}
-	if b.base != nil {
-		out = append(out, b.base.find(name, kinds...)...)
 	}
 	return out
 }
