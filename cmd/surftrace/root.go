@@ -24,6 +24,8 @@ type config struct {
 	fn       string
 	line     string
 	btf      string
+	btfDir   string
+	modules  []string
 	kallsyms string
 	json     bool
 	quiet    bool
@@ -76,6 +78,8 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.StringVarP(&cfg.fn, "func", "F", "", "disassemble `FUNC` (or OBJ:FUNC) with the +offset of every instruction")
 	f.StringVarP(&cfg.line, "line", "l", "", "disassemble the code of one source line `[OBJ:]FILE:LINE` (needs DWARF)")
 	f.StringVar(&cfg.btf, "btf", "", "kernel types from this BTF `FILE` (raw, gzip or BTFHub .tar.xz)")
+	f.StringVar(&cfg.btfDir, "btf-dir", "", "modules' BTF for --btf: split BTF files or MODULE.ko in `DIR` (default: btf/ or modules/ beside the --btf file)")
+	f.StringArrayVar(&cfg.modules, "module", nil, "a module's BTF from the .BTF section of `FILE.ko` (repeatable)")
 	f.StringVar(&cfg.kallsyms, "kallsyms", "", "symbol table of another kernel (`FILE`, plain or gzip), for -S, -F and -l")
 	f.BoolVar(&cfg.json, "json", false, "print one JSON object per event")
 	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "do not print the set-up and teardown commands on stderr")

@@ -65,7 +65,113 @@ func kernelTypes(cfg *config, arch *compile.Arch) (btfdwarf.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b, nil
+	list, loaded := moduleBTF(cfg)
+	return btfdwarf.NewKernel(b, list, loaded), nil
+}
+
+// moduleBTF says where modules' BTF comes from and which modules are
+// loaded. The running kernel: /sys/kernel/btf/MODULE for loaded modules,
+// the .ko files under /lib/modules/$(uname -r) for the others. A saved
+// kernel (--btf FILE): --btf-dir DIR, else a btf/ or modules/ directory
+// beside FILE, and every --module FILE.ko; a module is loaded when the
+// saved kallsyms (--kallsyms) lists it, or always without one.
+func moduleBTF(cfg *config) (list func() map[string]string, loaded func(string) bool) {
+	if cfg.btf == "" {
+		list = func() map[string]string {
+			files, _ := btfdwarf.ModuleFiles("/sys/kernel/btf")
+			if files == nil {
+				files = map[string]string{}
+			}
+			var u unameBuf
+			if rel := u.release(); rel != "" {
+				for name, path := range installedModules(filepath.Join("/lib/modules", rel)) {
+					if _, ok := files[name]; !ok {
+						files[name] = path
+					}
+				}
+			}
+			return files
+		}
+		loaded = func(mod string) bool {
+			_, err := os.Stat(filepath.Join("/sys/module", mod))
+			return err == nil
+		}
+		return list, loaded
+	}
+	list = func() map[string]string {
+		files := map[string]string{}
+		dirs := []string{cfg.btfDir}
+		if cfg.btfDir == "" {
+			dirs = []string{filepath.Join(filepath.Dir(cfg.btf), "btf"), filepath.Join(filepath.Dir(cfg.btf), "modules")}
+		}
+		for _, d := range dirs {
+			if fs, err := btfdwarf.ModuleFiles(d); err == nil {
+				for name, path := range fs {
+					files[name] = path
+				}
+			}
+		}
+		for _, ko := range cfg.modules {
+			files[btfdwarf.ModuleName(ko)] = ko
+		}
+		return files
+	}
+	if cfg.kallsyms != "" {
+		var mods map[string]bool
+		loaded = func(mod string) bool {
+			if mods == nil {
+				mods = kallsymsModules(cfg.kallsyms)
+			}
+			return mods[mod]
+		}
+	}
+	return list, loaded
+}
+
+// installedModules maps module names to their files under dir (a
+// /lib/modules/RELEASE) as modules.dep lists them.
+func installedModules(dir string) map[string]string {
+	r, closeFn, err := openMaybeGzip(filepath.Join(dir, "modules.dep"))
+	if err != nil {
+		return nil
+	}
+	defer closeFn()
+	out := map[string]string{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		i := strings.IndexByte(line, ':')
+		if i <= 0 {
+			continue
+		}
+		path := line[:i]
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, path)
+		}
+		out[btfdwarf.ModuleName(path)] = path
+	}
+	return out
+}
+
+// kallsymsModules lists the modules a saved kallsyms has symbols of.
+func kallsymsModules(path string) map[string]bool {
+	out := map[string]bool{}
+	r, closeFn, err := openMaybeGzip(path)
+	if err != nil {
+		return out
+	}
+	defer closeFn()
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasSuffix(line, "]") {
+			continue
+		}
+		if i := strings.LastIndexByte(line, '['); i >= 0 {
+			out[line[i+1:len(line)-1]] = true
+		}
+	}
+	return out
 }
 
 // defaultKernelTypes finds the running kernel's types when no flag names

@@ -36,6 +36,13 @@ func (c *compiler) target(d *probe.Def) error {
 	if c.types != nil {
 		fn, ferr = c.types.Func(t.Symbol)
 	}
+	if errors.Is(ferr, btfdwarf.ErrModuleNotLoaded) {
+		return c.errf(t.Pos, len(t.Symbol), ErrUnknownFunction, "%v", ferr)
+	}
+	if m, ok := c.types.(interface{ ForFunc(string) btfdwarf.Source }); ok && ferr == nil {
+		// Casts resolve in the function's module first.
+		c.types = m.ForFunc(t.Symbol)
+	}
 	r, err := c.resolveKernel(t.Symbol, t.Module, t.HasOffset, ferr == nil)
 	if err != nil {
 		return err
