@@ -190,7 +190,7 @@ func completeStructArgs(f *structFlags) cobra.CompletionFunc {
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
-		b, ok := src.(*btfdwarf.BTF)
+		b, ok := src.(typeLister)
 		if !ok {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

@@ -66,7 +66,7 @@ func TestCompleteLineCmd(t *testing.T) {
 		{"bash", `surftrace p\ tcp_sendmsg_lo`, "nospace nofile\n" + `p\ tcp_sendmsg_locked` + "\n"},
 		{"zsh", "surftrace 'p tcp_sendmsg x=%0->sk_rcvb'", "nospace nofile\np tcp_sendmsg x=%0->sk_rcvbuf\n"},
 		{"fish", "surftrace 'p tcp_v4_rc", "nospace nofile\np tcp_v4_rcv\tint tcp_v4_rcv(struct sk_buff *skb)\n"},
-		{"bash", "surftrace --btf", "nofile\n--btf\n"},
+		{"bash", "surftrace --btf", "nofile\n--btf\n--btf-dir\n"},
 	}
 	for _, tt := range tests {
 		out, err := discRun(t, "__complete_line", tt.shell, tt.line)

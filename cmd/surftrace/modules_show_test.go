@@ -219,3 +219,21 @@ func paholeMembers(out string) map[string]int {
 	}
 	return m
 }
+
+// TestListStructModules: list and struct know the modules' functions and
+// types and say which module each comes from.
+func TestListStructModules(t *testing.T) {
+	btf, kallsyms := moduleKernel(t)
+	r := surftrace(t, false, "list", "--btf", btf, "--kallsyms", kallsyms, "htb_enq*")
+	if want := "int htb_enqueue(struct sk_buff *skb, struct Qdisc *sch, struct sk_buff **to_free) [sch_htb]"; r.code != 0 || !strings.Contains(r.stdout, want) {
+		t.Errorf("list htb_enq*: code %d\n%s%s\nwant a line %s", r.code, r.stdout, r.stderr, want)
+	}
+	r = surftrace(t, false, "struct", "--btf", btf, "htb_sched")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "struct htb_sched { /* module sch_htb */\n") || !strings.Contains(r.stdout, "int defcls;") {
+		t.Errorf("struct htb_sched: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = surftrace(t, false, "struct", "--btf", btf, "sk_buff")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "struct sk_buff {\n") {
+		t.Errorf("struct sk_buff: code %d\n%.200s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -73,7 +73,7 @@ func kernelTypes(cfg *config, arch *compile.Arch) (btfdwarf.Source, error) {
 // loaded. The running kernel: /sys/kernel/btf/MODULE for loaded modules,
 // the .ko files under /lib/modules/$(uname -r) for the others. A saved
 // kernel (--btf FILE): --btf-dir DIR, else a btf/ or modules/ directory
-// beside FILE, and every --module FILE.ko; a module is loaded when the
+// beside FILE (or modules/ beside --kallsyms), and every --module FILE.ko; a module is loaded when the
 // saved kallsyms (--kallsyms) lists it, or always without one.
 func moduleBTF(cfg *config) (list func() map[string]string, loaded func(string) bool) {
 	if cfg.btf == "" {
@@ -103,6 +103,9 @@ func moduleBTF(cfg *config) (list func() map[string]string, loaded func(string) 
 		dirs := []string{cfg.btfDir}
 		if cfg.btfDir == "" {
 			dirs = []string{filepath.Join(filepath.Dir(cfg.btf), "btf"), filepath.Join(filepath.Dir(cfg.btf), "modules")}
+			if cfg.kallsyms != "" {
+				dirs = append(dirs, filepath.Join(filepath.Dir(cfg.kallsyms), "modules"))
+			}
 		}
 		for _, d := range dirs {
 			if fs, err := btfdwarf.ModuleFiles(d); err == nil {

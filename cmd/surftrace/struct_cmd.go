@@ -151,10 +151,16 @@ func writePath(w io.Writer, pi *discover.PathInfo) {
 	fmt.Fprintf(w, "     or  NAME=%%N%s where argument N is a %s *\n", access, pi.Type)
 }
 
+// typeLister is a type source that can list its type names: BTF, with or
+// without its modules'.
+type typeLister interface {
+	TypeNames(match func(name string) bool) []string
+}
+
 // typeNames lists the source's struct, union and typedef names for
 // suggestions, when it can.
 func typeNames(src btfdwarf.Source) func() []string {
-	b, ok := src.(*btfdwarf.BTF)
+	b, ok := src.(typeLister)
 	if !ok {
 		return nil
 	}
