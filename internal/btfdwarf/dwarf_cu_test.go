@@ -19,6 +19,7 @@ int fa2(struct hidden *h) { return h != 0; }
 	unitB = `struct hidden { int x; long y; unsigned char flags:3, mode:5; };
 struct only_b { short s; struct hidden h; };
 int fb(struct only_b *o) { return o->h.x; }
+int (*volatile keep)(struct only_b *) = fb; /* fb stays out of line under -flto */
 int main(void) { return 0; }
 `
 )
