@@ -26,6 +26,7 @@ type config struct {
 	btf      string
 	btfDir   string
 	modules  []string
+	noCache  bool
 	kallsyms string
 	json     bool
 	quiet    bool
@@ -80,6 +81,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.StringVar(&cfg.btf, "btf", "", "kernel types from this BTF `FILE` (raw, gzip or BTFHub .tar.xz)")
 	f.StringVar(&cfg.btfDir, "btf-dir", "", "modules' BTF for --btf: split BTF files or MODULE.ko in `DIR` (default: btf/ or modules/ beside the --btf file)")
 	f.StringArrayVar(&cfg.modules, "module", nil, "a module's BTF from the .BTF section of `FILE.ko` (repeatable)")
+	f.BoolVar(&cfg.noCache, "no-cache", false, "do not read or write the cache of types found in -v VMLINUX's DWARF")
 	f.StringVar(&cfg.kallsyms, "kallsyms", "", "symbol table of another kernel (`FILE`, plain or gzip), for -S, -F and -l")
 	f.BoolVar(&cfg.json, "json", false, "print one JSON object per event")
 	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "do not print the set-up and teardown commands on stderr")

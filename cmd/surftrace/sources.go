@@ -43,11 +43,7 @@ func kernelTypes(cfg *config, arch *compile.Arch) (btfdwarf.Source, error) {
 		return nil, fmt.Errorf("%w: -m dwarf needs -v VMLINUX", errUsage)
 	}
 	if cfg.vmlinux != "" {
-		d, err := btfdwarf.LoadDWARF(cfg.vmlinux, arch.PtrSize)
-		if err != nil {
-			return nil, err
-		}
-		return d, nil
+		return loadKernelDWARF(cfg, cfg.vmlinux, arch)
 	}
 	path := cfg.btf
 	if path == "" {
@@ -57,7 +53,7 @@ func kernelTypes(cfg *config, arch *compile.Arch) (btfdwarf.Source, error) {
 			return nil, err
 		}
 		if isDWARF {
-			return btfdwarf.LoadDWARF(found, arch.PtrSize)
+			return loadKernelDWARF(cfg, found, arch)
 		}
 		path = found
 	}
@@ -175,6 +171,19 @@ func kallsymsModules(path string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// loadKernelDWARF opens a debug vmlinux, with the type cache unless
+// --no-cache.
+func loadKernelDWARF(cfg *config, path string, arch *compile.Arch) (btfdwarf.Source, error) {
+	d, err := btfdwarf.LoadDWARF(path, arch.PtrSize)
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.noCache {
+		d.UseCache(btfdwarf.DefaultCacheDir())
+	}
+	return d, nil
 }
 
 // defaultKernelTypes finds the running kernel's types when no flag names

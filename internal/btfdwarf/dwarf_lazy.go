@@ -17,6 +17,8 @@ type lazyState struct {
 	full *cuData
 	// fh reads .debug_info in chunks when names are searched.
 	fh *os.File
+	// cache remembers where names were found (nil: no cache).
+	cache *dwarfCache
 	// funcCU remembers each function's unit, for ForFunc.
 	funcCU map[string]*cuData
 }
@@ -64,6 +66,27 @@ func (d *DWARF) fullUnit() (*cuData, error) {
 // .debug_aranges, decoding only its unit.
 func (d *DWARF) lazyFunc(name string) (*Func, error) {
 	l := d.lazy
+	if off, ok := l.cache.get("f " + name); ok {
+		if c, rel, ok := d.cachedUnit(off); ok {
+			if f, err := d.funcAt(c, rel, name); err == nil {
+				l.funcCU[name] = c
+				return f, nil
+			}
+		}
+	}
+	f, c, off, err := d.findFunc(name)
+	if err != nil {
+		return nil, err
+	}
+	l.funcCU[name] = c
+	l.cache.put("f "+name, c.span.start+uint64(off))
+	return f, nil
+}
+
+// findFunc searches a function: its unit through the symbol table and
+// .debug_aranges, else the units that mention its name.
+func (d *DWARF) findFunc(name string) (*Func, *cuData, dwarf.Offset, error) {
+	l := d.lazy
 	for _, addr := range symbolAddrs(l.sec.symtab, l.sec.strtab, l.sec.order, d.file.Class, name) {
 		cuOff, ok := arangeUnit(l.sec.aranges, l.sec.order, addr)
 		if !ok {
@@ -75,23 +98,22 @@ func (d *DWARF) lazyFunc(name string) (*Func, error) {
 		}
 		c, err := d.unit(i)
 		if err != nil {
-			return nil, err
+			return nil, nil, 0, err
 		}
 		off, ok, err := c.findSubprogram(name, addr)
 		if err != nil {
-			return nil, fmt.Errorf("function %s: %w", name, err)
+			return nil, nil, 0, fmt.Errorf("function %s: %w", name, err)
 		}
 		if ok {
 			f, err := d.funcAt(c, off, name)
-			if err == nil {
-				l.funcCU[name] = c
-			}
-			return f, err
+			return f, c, off, err
 		}
 	}
 	// Not in the symbol table (inlined everywhere) or no aranges: look
 	// for the name in the units.
 	var f *Func
+	var fc *cuData
+	var foff dwarf.Offset
 	err := d.unitsNaming(name, func(i int) (bool, error) {
 		c, err := d.unit(i)
 		if err != nil {
@@ -104,16 +126,16 @@ func (d *DWARF) lazyFunc(name string) (*Func, error) {
 		if f, err = d.funcAt(c, offs[0], name); err != nil {
 			return false, err
 		}
-		l.funcCU[name] = c
+		fc, foff = c, offs[0]
 		return true, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("function %s: %w", name, err)
+		return nil, nil, 0, fmt.Errorf("function %s: %w", name, err)
 	}
 	if f == nil {
-		return nil, fmt.Errorf("function %s in %s: %w", name, d.Describe(), ErrNotFound)
+		return nil, nil, 0, fmt.Errorf("function %s in %s: %w", name, d.Describe(), ErrNotFound)
 	}
-	return f, nil
+	return f, fc, foff, nil
 }
 
 // findSubprogram finds among a unit's top-level entries the function
@@ -535,11 +557,32 @@ func (c *cuData) index() error {
 // function's, or the one that declared it), then in the other opened
 // units, then in all.
 func (d *DWARF) lazyTypeByName(name string, from *cuData) (*Type, error) {
+	key := typeKey(name, from)
+	if off, ok := d.lazy.cache.get(key); ok {
+		if c, rel, ok := d.cachedUnit(off); ok {
+			if t, err := d.typeAt(c, rel); err == nil {
+				return t, nil
+			}
+		}
+	}
+	t, c, off, err := d.findType(name, from)
+	if err != nil {
+		return nil, err
+	}
+	d.lazy.cache.put(key, c.span.start+uint64(off))
+	return t, nil
+}
+
+// findType searches a type by name: in unit from first, then in the
+// other opened units, then in the units that mention the name.
+func (d *DWARF) findType(name string, from *cuData) (*Type, *cuData, dwarf.Offset, error) {
 	l := d.lazy
 	keys := []string{name}
 	if !strings.HasPrefix(name, "struct ") && !strings.HasPrefix(name, "union ") && !strings.HasPrefix(name, "enum ") {
 		keys = append(keys, "struct "+name)
 	}
+	var foundC *cuData
+	var foundOff dwarf.Offset
 	try := func(c *cuData) (*Type, bool, error) {
 		if c == nil {
 			return nil, false, nil
@@ -556,6 +599,7 @@ func (d *DWARF) lazyTypeByName(name string, from *cuData) (*Type, error) {
 				}
 				// A struct with members beats an empty one.
 				if !t.IsComposite() || t.Size > 0 || len(offs) == 1 {
+					foundC, foundOff = c, off
 					return t, true, nil
 				}
 			}
@@ -563,12 +607,12 @@ func (d *DWARF) lazyTypeByName(name string, from *cuData) (*Type, error) {
 		return nil, false, nil
 	}
 	if t, ok, err := try(from); ok || err != nil {
-		return t, err
+		return t, foundC, foundOff, err
 	}
 	for i := range l.units {
 		if c := l.cus[i]; c != nil && c != from {
 			if t, ok, err := try(c); ok || err != nil {
-				return t, err
+				return t, foundC, foundOff, err
 			}
 		}
 	}
@@ -590,10 +634,10 @@ func (d *DWARF) lazyTypeByName(name string, from *cuData) (*Type, error) {
 		return ok, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("type %q in %s: %w", name, d.Describe(), err)
+		return nil, nil, 0, fmt.Errorf("type %q in %s: %w", name, d.Describe(), err)
 	}
 	if found == nil {
-		return nil, fmt.Errorf("type %q in %s: %w", name, d.Describe(), ErrNotFound)
+		return nil, nil, 0, fmt.Errorf("type %q in %s: %w", name, d.Describe(), ErrNotFound)
 	}
-	return found, nil
+	return found, foundC, foundOff, nil
 }
