@@ -22,6 +22,9 @@ targets+=(
   "FuzzRender ./internal/render/"
   "FuzzParseLine ./internal/graph/"
   "FuzzBuilder ./internal/graph/"
+  "FuzzBTF ./internal/btfdwarf/"
+  "FuzzDWARF ./internal/btfdwarf/"
+  "FuzzDWARFTables ./internal/btfdwarf/"
 )
 
 failed=0

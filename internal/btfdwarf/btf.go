@@ -50,6 +50,7 @@ type BTF struct {
 	module  string // the module a split BTF describes
 	ptrSize int
 	memo    map[uint32]*Type
+	depth   int // typeByID's recursion, bounded against loops
 	// named caches TypeByName and Func answers: each miss is a scan.
 	named   map[string]*Type
 	funcs   map[string]*Func
@@ -112,6 +113,9 @@ func parseBTF(name string, data []byte, base *BTF, ptrSize int) (*BTF, error) {
 	hdrLen := bo.Uint32(data[4:])
 	typeOff, typeLen := bo.Uint32(data[8:]), bo.Uint32(data[12:])
 	strOff, strLen := bo.Uint32(data[16:]), bo.Uint32(data[20:])
+	if hdrLen < 24 || uint64(hdrLen) > uint64(len(data)) {
+		return nil, fmt.Errorf("BTF header length %d out of bounds", hdrLen)
+	}
 	body := data[hdrLen:]
 	if uint64(typeOff)+uint64(typeLen) > uint64(len(body)) || uint64(strOff)+uint64(strLen) > uint64(len(body)) {
 		return nil, errors.New("BTF sections out of bounds")
@@ -149,6 +153,9 @@ func parseBTF(name string, data []byte, base *BTF, ptrSize int) (*BTF, error) {
 		n, err := auxLen(info)
 		if err != nil {
 			return nil, fmt.Errorf("type %d: %w", int(b.firstID)+len(b.offsets)-1, err)
+		}
+		if off+12+n > len(b.types) {
+			return nil, errors.New("truncated BTF type")
 		}
 		off += 12 + n
 	}

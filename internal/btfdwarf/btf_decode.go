@@ -8,6 +8,9 @@ import (
 	"strings"
 )
 
+// maxTypeDepth bounds how deep type decoding recurses.
+const maxTypeDepth = 256
+
 func openELFBytes(data []byte) (*elf.File, error) {
 	return elf.NewFile(bytes.NewReader(data))
 }
@@ -21,6 +24,13 @@ func (b *BTF) typeByID(id uint32) (*Type, error) {
 	if t, ok := b.memo[id]; ok {
 		return t, nil
 	}
+	// Damaged BTF can loop (a typedef of itself); real nesting is a
+	// few dozen levels at most.
+	if b.depth > maxTypeDepth {
+		return nil, fmt.Errorf("BTF type %d: types nest deeper than %d", id, maxTypeDepth)
+	}
+	b.depth++
+	defer func() { b.depth-- }()
 	nameOff, info, st, aux, owner, ok := b.raw(id)
 	if !ok {
 		return nil, fmt.Errorf("BTF type %d: %w", id, ErrNotFound)

@@ -33,6 +33,7 @@ type DWARF struct {
 	// lazy is set when the file is read unit by unit.
 	lazy    *lazyState
 	release func()
+	depth   int // typeAt's recursion, bounded against loops
 }
 
 // ErrNoDebugInfo: the ELF has no DWARF.

@@ -49,7 +49,7 @@ func mappedSections(f *elf.File, m []byte) (s *sections, ok bool) {
 		if sec == nil || sec.Type == elf.SHT_NOBITS {
 			return nil
 		}
-		if sec.Flags&elf.SHF_COMPRESSED != 0 || sec.Offset+sec.FileSize > uint64(len(m)) {
+		if sec.Flags&elf.SHF_COMPRESSED != 0 || sec.Offset > uint64(len(m)) || sec.FileSize > uint64(len(m))-sec.Offset {
 			ok = false
 			return nil
 		}

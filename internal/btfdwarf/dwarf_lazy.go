@@ -273,6 +273,11 @@ func (d *DWARF) typeAt(c *cuData, off dwarf.Offset) (*Type, error) {
 	if t, ok := c.memo[off]; ok {
 		return t, nil
 	}
+	if d.depth > maxTypeDepth {
+		return nil, fmt.Errorf("DWARF type at %#x: types nest deeper than %d", uint64(off)+c.span.start, maxTypeDepth)
+	}
+	d.depth++
+	defer func() { d.depth-- }()
 	r := c.d.Reader()
 	r.Seek(off)
 	e, err := r.Next()
