@@ -207,15 +207,16 @@ func (k *Kernel) FuncModule(name string) (string, *Func, error) {
 	return "", nil, err
 }
 
-// maxScan bounds how many modules a function is searched in by reading
-// their BTF; beyond it only modules whose name shares a word with the
-// function's are read (htb_enqueue: sch_htb; veth_xmit: veth).
+// maxScan bounds how many modules that are not loaded a function is
+// searched in by reading their BTF (a distribution installs thousands,
+// compressed); beyond it only those whose name shares a word with the
+// function's are read (htb_enqueue: sch_htb; veth_xmit: veth). Loaded
+// modules are all searched: their BTF is small and uncompressed.
 const maxScan = 64
 
-// candidates orders the modules to search for a function: those whose
-// name shares a word with it first.
+// candidates orders the modules to search for a function: loaded ones
+// first, and within each group those whose name shares a word with it.
 func (k *Kernel) candidates(fn string) []string {
-	mods := k.Modules()
 	words := strings.FieldsFunc(fn, func(r rune) bool { return r == '_' })
 	shares := func(mod string) bool {
 		for _, w := range words {
@@ -225,18 +226,24 @@ func (k *Kernel) candidates(fn string) []string {
 		}
 		return false
 	}
-	var first, rest []string
-	for _, m := range mods {
-		if shares(m) {
-			first = append(first, m)
-		} else {
-			rest = append(rest, m)
+	var loadedFirst, loadedRest, otherFirst, otherRest []string
+	for _, m := range k.Modules() {
+		switch loaded, near := k.Loaded(m), shares(m); {
+		case loaded && near:
+			loadedFirst = append(loadedFirst, m)
+		case loaded:
+			loadedRest = append(loadedRest, m)
+		case near:
+			otherFirst = append(otherFirst, m)
+		default:
+			otherRest = append(otherRest, m)
 		}
 	}
-	if len(mods) > maxScan {
-		return first
+	out := append(append(loadedFirst, loadedRest...), otherFirst...)
+	if len(otherFirst)+len(otherRest) <= maxScan {
+		out = append(out, otherRest...)
 	}
-	return append(first, rest...)
+	return out
 }
 
 // ForFunc returns the source to resolve a function's casts in: its

@@ -2,7 +2,9 @@ package btfdwarf
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/surftrace/surftrace/internal/testkernel"
@@ -107,5 +109,26 @@ func TestModuleName(t *testing.T) {
 		if got := ModuleName(in); got != want {
 			t.Errorf("ModuleName(%s) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// Loaded modules are all searched; of many modules that are not loaded,
+// only those whose name shares a word with the function.
+func TestKernelCandidates(t *testing.T) {
+	files := map[string]string{"bridge": "x", "sch_htb": "x"}
+	for i := range 100 {
+		files[fmt.Sprintf("mod%03d", i)] = "x"
+	}
+	files["sch_htb_offload"] = "x"
+	loaded := func(m string) bool { return m == "bridge" }
+	k := NewKernel(nil, func() map[string]string { return files }, loaded)
+	got := strings.Join(k.candidates("htb_enqueue"), " ")
+	if got != "bridge sch_htb sch_htb_offload" {
+		t.Errorf("candidates: %s", got)
+	}
+	files2 := map[string]string{"bridge": "x", "veth": "x", "dummy": "x"}
+	k = NewKernel(nil, func() map[string]string { return files2 }, loaded)
+	if got := strings.Join(k.candidates("veth_xmit"), " "); got != "bridge veth dummy" {
+		t.Errorf("few modules, all searched: %s", got)
 	}
 }
