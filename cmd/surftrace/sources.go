@@ -183,7 +183,51 @@ func loadKernelDWARF(cfg *config, path string, arch *compile.Arch) (btfdwarf.Sou
 	if !cfg.noCache {
 		d.UseCache(btfdwarf.DefaultCacheDir())
 	}
-	return d, nil
+	list, loaded := moduleDWARF(cfg)
+	return btfdwarf.NewDWARFKernel(d, list, loaded), nil
+}
+
+// moduleDWARF says where modules' debug info comes from under -v: every
+// --module FILE.ko, and for the running kernel the debug package's
+// modules under /usr/lib/debug/lib/modules/$(uname -r) (Debian's
+// layout); a module is loaded when /sys/module lists it, or for a saved
+// kernel when --kallsyms has its symbols (always without one).
+func moduleDWARF(cfg *config) (list func() map[string]string, loaded func(string) bool) {
+	live := cfg.kallsyms == ""
+	list = func() map[string]string {
+		files := map[string]string{}
+		if live {
+			var u unameBuf
+			if rel := u.release(); rel != "" {
+				installed := installedModules(filepath.Join("/lib/modules", rel))
+				for name, path := range installed {
+					dbg := filepath.Join("/usr/lib/debug", strings.TrimSuffix(strings.TrimSuffix(path, ".xz"), ".zst"))
+					if fileExists(dbg) {
+						files[name] = dbg
+					}
+				}
+			}
+		}
+		for _, ko := range cfg.modules {
+			files[btfdwarf.ModuleName(ko)] = ko
+		}
+		return files
+	}
+	if live {
+		loaded = func(mod string) bool {
+			_, err := os.Stat(filepath.Join("/sys/module", mod))
+			return err == nil
+		}
+	} else {
+		var mods map[string]bool
+		loaded = func(mod string) bool {
+			if mods == nil {
+				mods = kallsymsModules(cfg.kallsyms)
+			}
+			return mods[mod]
+		}
+	}
+	return list, loaded
 }
 
 // defaultKernelTypes finds the running kernel's types when no flag names

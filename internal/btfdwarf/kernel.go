@@ -214,9 +214,14 @@ func (k *Kernel) FuncModule(name string) (string, *Func, error) {
 // modules are all searched: their BTF is small and uncompressed.
 const maxScan = 64
 
-// candidates orders the modules to search for a function: loaded ones
-// first, and within each group those whose name shares a word with it.
+// candidates orders the modules to search for a function.
 func (k *Kernel) candidates(fn string) []string {
+	return orderCandidates(k.Modules(), k.Loaded, fn)
+}
+
+// orderCandidates orders modules to search for a function: loaded ones
+// first, and within each group those whose name shares a word with it.
+func orderCandidates(mods []string, isLoaded func(string) bool, fn string) []string {
 	words := strings.FieldsFunc(fn, func(r rune) bool { return r == '_' })
 	shares := func(mod string) bool {
 		for _, w := range words {
@@ -227,8 +232,8 @@ func (k *Kernel) candidates(fn string) []string {
 		return false
 	}
 	var loadedFirst, loadedRest, otherFirst, otherRest []string
-	for _, m := range k.Modules() {
-		switch loaded, near := k.Loaded(m), shares(m); {
+	for _, m := range mods {
+		switch loaded, near := isLoaded(m), shares(m); {
 		case loaded && near:
 			loadedFirst = append(loadedFirst, m)
 		case loaded:
