@@ -21,6 +21,16 @@
 // take the one of the function's module (Kernel.ForFunc); without a
 // function, vmlinux's wins, then the modules' in name order.
 //
+// DWARF of a plainly stored ELF (a debug vmlinux) is read compile unit
+// by compile unit from the mapped file: a function's unit through the
+// symbol table and .debug_aranges, a type by name in the function's unit
+// first, then in the units whose bytes mention the name (a struct only
+// declared in one unit is defined in another), and DW_FORM_ref_addr
+// across units through a reader of the whole file. Where each name was
+// found is cached (DefaultCacheDir, keyed by build-id, size and mtime), so
+// a second run decodes only those entries. DWARFKernel adds the modules'
+// debug .ko files, with Kernel's rules.
+//
 // The BTF reader is our own and lazy on purpose: decoding a whole kernel's
 // BTF (cilium/ebpf's btf.LoadSpec builds a name index of ~150k types and
 // inflates whole type graphs) costs 100+ ms, more than `surftrace -S` may
