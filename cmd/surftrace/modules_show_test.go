@@ -105,6 +105,12 @@ var moduleShowCases = []struct {
 		"p:surftrace/f0 dummy_dev_init mtu=+0xe0(%di):u32",
 		map[string][]string{"mtu": {"net_device.mtu"}},
 	},
+	// MODULE:name: the module's function.
+	{
+		"p sch_htb:htb_enqueue len=%0->len",
+		"p:surftrace/f0 sch_htb:htb_enqueue len=+0x70(%di):u32",
+		map[string][]string{"len": {"sk_buff.len"}},
+	},
 	// A cast names a module's struct: resolved in the function's module.
 	{
 		"p htb_enqueue defcls=!(struct htb_sched *)%1->defcls",

@@ -207,6 +207,24 @@ func (k *Kernel) FuncModule(name string) (string, *Func, error) {
 	return "", nil, err
 }
 
+// FuncIn looks a function up in one module (a probe on MODULE:name): the
+// module's own function even when vmlinux has one of that name. It wraps
+// ErrModuleNotLoaded and ErrNotFound.
+func (k *Kernel) FuncIn(module, name string) (*Func, error) {
+	b, err := k.Module(module)
+	if err != nil {
+		return nil, err
+	}
+	if !b.ownsFunc(name) {
+		return nil, fmt.Errorf("function %s in module %s: %w", name, module, ErrNotFound)
+	}
+	if !k.Loaded(module) {
+		return nil, &ModuleNotLoadedError{Func: name, Module: module}
+	}
+	k.funcMod[name] = module
+	return b.Func(name)
+}
+
 // maxScan bounds how many modules that are not loaded a function is
 // searched in by reading their BTF (a distribution installs thousands,
 // compressed); beyond it only those whose name shares a word with the

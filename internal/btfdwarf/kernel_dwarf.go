@@ -107,6 +107,23 @@ func (k *DWARFKernel) Func(name string) (*Func, error) {
 	return nil, err
 }
 
+// FuncIn looks a function up in one module's DWARF (MODULE:name).
+func (k *DWARFKernel) FuncIn(module, name string) (*Func, error) {
+	d, err := k.Module(module)
+	if err != nil {
+		return nil, err
+	}
+	f, err := d.Func(name)
+	if err != nil {
+		return nil, err
+	}
+	if !k.isLoaded(module) {
+		return nil, &ModuleNotLoadedError{Func: name, Module: module}
+	}
+	k.funcMod[name] = module
+	return f, nil
+}
+
 // ForFunc returns the source for a function's casts: its module's DWARF
 // (in the function's unit first) when it is a module's.
 func (k *DWARFKernel) ForFunc(name string) Source {

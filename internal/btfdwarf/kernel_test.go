@@ -132,3 +132,22 @@ func TestKernelCandidates(t *testing.T) {
 		t.Errorf("few modules, all searched: %s", got)
 	}
 }
+
+// MODULE:name takes the module's own function.
+func TestKernelFuncIn(t *testing.T) {
+	k := testModules(t, nil)
+	f, err := k.FuncIn("veth", "veth_xmit")
+	if err != nil || f.Name != "veth_xmit" {
+		t.Fatalf("veth:veth_xmit: %v %v", f, err)
+	}
+	if _, err := k.FuncIn("veth", "ip_output"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("veth:ip_output (a vmlinux function): %v", err)
+	}
+	if _, err := k.FuncIn("no_such_module", "x"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown module: %v", err)
+	}
+	nl := testModules(t, func(string) bool { return false })
+	if _, err := nl.FuncIn("veth", "veth_xmit"); !errors.Is(err, ErrModuleNotLoaded) {
+		t.Errorf("not loaded: %v", err)
+	}
+}
