@@ -2,6 +2,7 @@ package btfdwarf
 
 import (
 	"debug/dwarf"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -148,8 +149,10 @@ func (c *cuData) findSubprogram(name string, addr uint64) (dwarf.Offset, bool, e
 	}
 	var byName dwarf.Offset
 	found := false
+	w := walkOf(c)
+	w.last = cu.Offset
 	for {
-		e, err := r.Next()
+		e, err := w.next(r)
 		if err != nil {
 			return 0, false, err
 		}
@@ -204,7 +207,7 @@ func (d *DWARF) funcAt(c *cuData, off dwarf.Offset, name string) (*Func, error) 
 		proto.Ret = rt
 	}
 	if e.Children {
-		kids, err := children(r)
+		kids, err := children(c, r)
 		if err != nil {
 			return nil, err
 		}
@@ -225,11 +228,44 @@ func (d *DWARF) funcAt(c *cuData, off dwarf.Offset, name string) (*Func, error) 
 	return &Func{Name: name, Proto: proto}, nil
 }
 
+// entryWalk insists that a walk over entries moves forward and ends: a
+// damaged DW_AT_sibling pointing back would make SkipChildren loop, and
+// no unit holds more entries than bytes.
+type entryWalk struct {
+	last  dwarf.Offset
+	n     int
+	limit int
+}
+
+// walkOf bounds a walk over unit c.
+func walkOf(c *cuData) *entryWalk {
+	return &entryWalk{limit: int(c.span.end-c.span.start) + 16}
+}
+
+// next reads the next entry.
+func (w *entryWalk) next(r *dwarf.Reader) (*dwarf.Entry, error) {
+	w.n++
+	if w.n > w.limit {
+		return nil, errors.New("DWARF entries do not end")
+	}
+	e, err := r.Next()
+	if err != nil || e == nil || e.Tag == 0 {
+		// debug/dwarf gives the null entry ending a list no offset.
+		return e, err
+	}
+	if e.Offset <= w.last && w.last != 0 {
+		return nil, fmt.Errorf("DWARF entry at %#x after %#x: entries loop", e.Offset, w.last)
+	}
+	w.last = e.Offset
+	return e, nil
+}
+
 // children reads the direct children of the entry just read.
-func children(r *dwarf.Reader) ([]*dwarf.Entry, error) {
+func children(c *cuData, r *dwarf.Reader) ([]*dwarf.Entry, error) {
 	var out []*dwarf.Entry
+	w := walkOf(c)
 	for {
-		e, err := r.Next()
+		e, err := w.next(r)
 		if err != nil {
 			return nil, err
 		}
@@ -347,7 +383,7 @@ func (d *DWARF) typeAt(c *cuData, off dwarf.Offset) (*Type, error) {
 		}
 		c.memo[off] = t
 		if e.Children {
-			kids, err := children(r)
+			kids, err := children(c, r)
 			if err != nil {
 				return nil, err
 			}
@@ -369,7 +405,7 @@ func (d *DWARF) typeAt(c *cuData, off dwarf.Offset) (*Type, error) {
 		}
 		var dims []int
 		if e.Children {
-			kids, err := children(r)
+			kids, err := children(c, r)
 			if err != nil {
 				return nil, err
 			}
@@ -404,7 +440,7 @@ func (d *DWARF) typeAt(c *cuData, off dwarf.Offset) (*Type, error) {
 			}
 		}
 		if e.Children {
-			kids, err := children(r)
+			kids, err := children(c, r)
 			if err != nil {
 				return nil, err
 			}
@@ -431,7 +467,7 @@ func (d *DWARF) typeAt(c *cuData, off dwarf.Offset) (*Type, error) {
 			t.Ret = rt
 		}
 		if e.Children {
-			kids, err := children(r)
+			kids, err := children(c, r)
 			if err != nil {
 				return nil, err
 			}
@@ -523,8 +559,9 @@ func (c *cuData) lookup(key string) ([]dwarf.Offset, error) {
 func (c *cuData) index() error {
 	c.names = map[string][]dwarf.Offset{}
 	r := c.d.Reader()
+	w := walkOf(c)
 	for {
-		e, err := r.Next()
+		e, err := w.next(r)
 		if err != nil {
 			return err
 		}

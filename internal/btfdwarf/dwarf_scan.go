@@ -39,7 +39,7 @@ func (d *DWARF) unitsNaming(name string, visit func(unit int) (bool, error)) err
 	}
 	needles = append(needles, pat)
 	size := uint64(len(l.sec.info))
-	buf := make([]byte, scanChunk+len(pat))
+	buf := make([]byte, min(scanChunk, size)+uint64(len(pat)))
 	seen := map[int]bool{}
 	for start := uint64(0); start < size; start += scanChunk {
 		n := min(uint64(len(buf)), size-start)
