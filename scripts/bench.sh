@@ -7,7 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CGO_ENABLED=0 go build -trimpath -o bin/surftrace ./cmd/surftrace
 
-echo "== compile benchmark (BTF already loaded)"
+# The test kernel's debug vmlinux, when fetched (scripts/get-debug-vmlinux.sh):
+# the DWARF benchmarks run on it.
+DBG=${SURFTRACE_DEBUG_VMLINUX:-${XDG_CACHE_HOME:-$HOME/.cache}/surftrace/vmlinux-6.1.0-56-amd64}
+if [ -r "$DBG" ]; then export SURFTRACE_DEBUG_VMLINUX=$DBG; fi
+
+echo "== compile benchmark (BTF already loaded; DWARF opened each time, cold and cached)"
 go test -run '^$' -bench 'BenchmarkCompile' -benchmem ./internal/compile/ | grep -E '^Benchmark|ns/op' || true
 
 EXPRS=(
@@ -39,7 +44,6 @@ fi
 # DWARF: the article's expressions with -S -v on the test kernel's debug
 # vmlinux, without the type cache (cold) and with it (cached), each as a
 # ratio to pahole -F dwarf -C sk_buff on the same file in the same run.
-DBG=${SURFTRACE_DEBUG_VMLINUX:-${XDG_CACHE_HOME:-$HOME/.cache}/surftrace/vmlinux-6.1.0-56-amd64}
 if [ -r "$DBG" ] && [ -x /usr/bin/time ] && command -v pahole >/dev/null; then
   echo "== surftrace -S -v $DBG, the article's 5 expressions (median of 10)"
   cache=$(mktemp -d)

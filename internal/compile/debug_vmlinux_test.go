@@ -64,3 +64,42 @@ func TestGoldensDWARFMatchBTF(t *testing.T) {
 	}
 	t.Logf("%d goldens compared, %d skipped whose message names the type source", compared, named)
 }
+
+// BenchmarkCompileArticleDWARF compiles the article's five expressions
+// against the debug vmlinux's DWARF opened afresh each iteration: without
+// the type cache (cold: units found through the symbol table, aranges and
+// the name search) and with it (cached).
+func BenchmarkCompileArticleDWARF(b *testing.B) {
+	path := os.Getenv("SURFTRACE_DEBUG_VMLINUX")
+	if path == "" {
+		b.Skip("set SURFTRACE_DEBUG_VMLINUX to the test kernel's debug vmlinux (scripts/get-debug-vmlinux.sh)")
+	}
+	k := testKernel()
+	cacheDir := b.TempDir()
+	for _, mode := range []string{"cold", "cached"} {
+		b.Run(mode, func(b *testing.B) {
+			open := func() *btfdwarf.DWARF {
+				d, err := btfdwarf.LoadDWARF(path, 8)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if mode == "cached" {
+					d.UseCache(cacheDir)
+				}
+				return d
+			}
+			d := open()
+			compileArticle(b, &Config{Arch: archX86_64, Types: d, Kernel: k}) // warm the symbol tables and the cache
+			d.Close()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				d := open()
+				compileArticle(b, &Config{Arch: archX86_64, Types: d, Kernel: k})
+				b.StopTimer()
+				d.Close()
+				b.StartTimer()
+			}
+		})
+	}
+}
