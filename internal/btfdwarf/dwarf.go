@@ -104,12 +104,12 @@ func loadLazyDWARF(path string, ptrSize int) (*DWARF, error) {
 		release()
 		return nil, fmt.Errorf("load DWARF %s: %w", path, ErrNoDebugInfo)
 	}
-	sec, ok := mappedSections(f, m)
+	sec, ok := mappedSections(f, m, fh)
 	if !ok {
 		release()
 		return nil, nil
 	}
-	units, err := unitSpans(fh, sec.infoOff, uint64(len(sec.info)), sec.order)
+	units, err := unitSpans(sec.infoAt, sec.infoOff, uint64(len(sec.info)), sec.order)
 	if err != nil {
 		release()
 		return nil, fmt.Errorf("load DWARF %s: %w", path, err)

@@ -1,6 +1,7 @@
 package btfdwarf
 
 import (
+	"bytes"
 	"debug/dwarf"
 	"debug/elf"
 	"encoding/binary"
@@ -33,32 +34,50 @@ type cuData struct {
 // sections are the mapped DWARF sections of an ELF.
 type sections struct {
 	info, abbrev, str, aranges []byte
-	infoOff                    uint64 // .debug_info's offset in the file
+	infoAt                     io.ReaderAt // .debug_info, at infoOff
+	infoOff                    uint64
 	extra                      map[string][]byte
 	symtab, strtab             []byte
 	order                      binary.ByteOrder
 }
 
 // mappedSections slices an ELF's DWARF sections out of the mapped file.
-// Compressed sections cannot be sliced: ok is false and the caller reads
-// the file with debug/dwarf instead.
-func mappedSections(f *elf.File, m []byte) (s *sections, ok bool) {
+// A compressed section (SHF_COMPRESSED, as some distributions ship debug
+// files) is unpacked into memory instead, at most MaxELFSize; the reading
+// stays unit by unit. ok is false when the caller must read the file with
+// debug/dwarf instead (a relocatable object, or a damaged header).
+func mappedSections(f *elf.File, m []byte, fh io.ReaderAt) (s *sections, ok bool) {
 	s = &sections{extra: map[string][]byte{}, order: f.ByteOrder}
+	ok = true
 	get := func(name string) []byte {
 		sec := f.Section(name)
 		if sec == nil || sec.Type == elf.SHT_NOBITS {
 			return nil
 		}
-		if sec.Flags&elf.SHF_COMPRESSED != 0 || sec.Offset > uint64(len(m)) || sec.FileSize > uint64(len(m))-sec.Offset {
+		if sec.Offset > uint64(len(m)) || sec.FileSize > uint64(len(m))-sec.Offset {
 			ok = false
 			return nil
 		}
+		if sec.Flags&elf.SHF_COMPRESSED != 0 {
+			if sec.Size > MaxELFSize {
+				ok = false
+				return nil
+			}
+			data, err := sec.Data()
+			if err != nil {
+				ok = false
+				return nil
+			}
+			return data
+		}
 		return m[sec.Offset : sec.Offset+sec.FileSize]
 	}
-	ok = true
 	s.info, s.abbrev, s.str, s.aranges = get(".debug_info"), get(".debug_abbrev"), get(".debug_str"), get(".debug_aranges")
-	if sec := f.Section(".debug_info"); sec != nil {
-		s.infoOff = sec.Offset
+	// Unit headers and name searches read .debug_info through infoAt, so
+	// that the mapped pages do not stay resident.
+	s.infoAt, s.infoOff = bytes.NewReader(s.info), 0
+	if sec := f.Section(".debug_info"); sec != nil && sec.Flags&elf.SHF_COMPRESSED == 0 {
+		s.infoAt, s.infoOff = fh, sec.Offset
 	}
 	for _, n := range []string{".debug_line_str", ".debug_str_offsets", ".debug_addr", ".debug_rnglists"} {
 		if b := get(n); b != nil {

@@ -134,3 +134,31 @@ func TestDWARFRefAddr(t *testing.T) {
 		t.Errorf("struct only_b: %s", layout(ob, 0))
 	}
 }
+
+// Compressed debug sections (gcc -gz, as some distributions ship debug
+// files) are unpacked and still read unit by unit.
+func TestDWARFCompressedSections(t *testing.T) {
+	path := buildUnits(t, "-O1", "-gz=zlib")
+	out, _ := exec.Command("readelf", "-S", "-W", path).Output()
+	compressed := false
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); strings.Contains(line, ".debug_info ") && len(f) > 8 && strings.Contains(f[len(f)-4], "C") {
+			compressed = true
+		}
+	}
+	if !compressed {
+		t.Skip("this gcc did not compress the debug sections (-gz=zlib)")
+	}
+	d := loadLazy(t, path)
+	f, err := d.Func("fa2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := f.Proto.Params[0].Type.Elem()
+	if got, want := layout(h, 0), "struct/24{x@0:0=int/4/signed y@64:0=int/8/signed flags@128:3=int/1 mode@131:5=int/1}"; got != want {
+		t.Errorf("struct hidden:\n got %s\nwant %s", got, want)
+	}
+	if _, err := d.ForFunc("fa").TypeByName("struct only_b"); err != nil {
+		t.Error(err)
+	}
+}

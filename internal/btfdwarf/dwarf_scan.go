@@ -44,7 +44,7 @@ func (d *DWARF) unitsNaming(name string, visit func(unit int) (bool, error)) err
 	for start := uint64(0); start < size; start += scanChunk {
 		n := min(uint64(len(buf)), size-start)
 		chunk := buf[:n]
-		if _, err := l.fh.ReadAt(chunk, int64(l.sec.infoOff+start)); err != nil && err != io.EOF {
+		if _, err := l.sec.infoAt.ReadAt(chunk, int64(l.sec.infoOff+start)); err != nil && err != io.EOF {
 			return err
 		}
 		var hits []uint64
