@@ -18,8 +18,9 @@ import (
 // A file whose DWARF sections are stored plainly (a vmlinux, a program)
 // is mapped and read compile unit by compile unit: a function's unit is
 // found through the symbol table and .debug_aranges, and only the units
-// an expression needs are decoded. A relocatable object (.ko) or
-// compressed sections are read whole with debug/dwarf.
+// an expression needs are decoded (compressed sections are unpacked
+// first). A relocatable object (.ko), whose DWARF needs relocating, is
+// read whole with debug/dwarf.
 type DWARF struct {
 	path    string
 	file    *elf.File
