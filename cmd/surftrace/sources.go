@@ -127,6 +127,30 @@ func moduleBTF(cfg *config) (list func() map[string]string, loaded func(string) 
 	return list, loaded
 }
 
+// debugByBuildID finds loaded modules' debug files by build-id: the
+// note under sysModule/MODULE/notes names .build-id/xx/rest.debug.
+func debugByBuildID(sysModule, buildIDDir string) map[string]string {
+	out := map[string]string{}
+	ents, err := os.ReadDir(sysModule)
+	if err != nil {
+		return out
+	}
+	for _, e := range ents {
+		note, err := os.ReadFile(filepath.Join(sysModule, e.Name(), "notes", ".note.gnu.build-id"))
+		if err != nil {
+			continue
+		}
+		id := btfdwarf.NoteBuildID(note)
+		if len(id) < 3 {
+			continue
+		}
+		if p := filepath.Join(buildIDDir, id[:2], id[2:]+".debug"); fileExists(p) {
+			out[e.Name()] = p
+		}
+	}
+	return out
+}
+
 // installedModules maps module names to their files under dir (a
 // /lib/modules/RELEASE) as modules.dep lists them.
 func installedModules(dir string) map[string]string {
@@ -190,7 +214,8 @@ func loadKernelDWARF(cfg *config, path string, arch *compile.Arch) (btfdwarf.Sou
 // moduleDWARF says where modules' debug info comes from under -v: every
 // --module FILE.ko, and for the running kernel the debug package's
 // modules under /usr/lib/debug/lib/modules/$(uname -r) (Debian's
-// layout); a module is loaded when /sys/module lists it, or for a saved
+// layout) or, by the loaded module's build-id, under
+// /usr/lib/debug/.build-id; a module is loaded when /sys/module lists it, or for a saved
 // kernel when --kallsyms has its symbols (always without one).
 func moduleDWARF(cfg *config) (list func() map[string]string, loaded func(string) bool) {
 	live := cfg.kallsyms == ""
@@ -205,6 +230,13 @@ func moduleDWARF(cfg *config) (list func() map[string]string, loaded func(string
 					if fileExists(dbg) {
 						files[name] = dbg
 					}
+				}
+			}
+		}
+		if live {
+			for name, path := range debugByBuildID("/sys/module", "/usr/lib/debug/.build-id") {
+				if _, ok := files[name]; !ok {
+					files[name] = path
 				}
 			}
 		}

@@ -106,3 +106,26 @@ func TestShowDWARFCacheFlag(t *testing.T) {
 	}
 	run() // served from the cache
 }
+
+// A loaded module's debug file is found by the build-id in its notes.
+func TestDebugByBuildID(t *testing.T) {
+	dir := t.TempDir()
+	sys, dbg := filepath.Join(dir, "module"), filepath.Join(dir, "build-id")
+	// An ELF note: namesz 4, descsz 4, type 3 (NT_GNU_BUILD_ID), "GNU\0", ab cd ef 01.
+	note := []byte{4, 0, 0, 0, 4, 0, 0, 0, 3, 0, 0, 0, 'G', 'N', 'U', 0, 0xab, 0xcd, 0xef, 0x01}
+	for _, p := range []string{filepath.Join(sys, "sch_htb", "notes"), filepath.Join(sys, "veth", "notes"), filepath.Join(dbg, "ab")} {
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(sys, "sch_htb", "notes", ".note.gnu.build-id"), note, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dbg, "ab", "cdef01.debug"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := debugByBuildID(sys, dbg)
+	if len(got) != 1 || got["sch_htb"] != filepath.Join(dbg, "ab", "cdef01.debug") {
+		t.Errorf("debugByBuildID: %v", got)
+	}
+}

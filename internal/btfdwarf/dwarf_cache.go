@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"debug/dwarf"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -86,6 +87,12 @@ func (d *DWARF) buildID() string {
 		}
 	}
 	return ""
+}
+
+// NoteBuildID returns the hex build-id in an ELF notes blob (such as
+// /sys/module/MODULE/notes/.note.gnu.build-id), "" when there is none.
+func NoteBuildID(data []byte) string {
+	return noteBuildID(data, binary.LittleEndian)
 }
 
 // noteBuildID finds NT_GNU_BUILD_ID in a notes section.
