@@ -243,3 +243,26 @@ func TestListStructModules(t *testing.T) {
 		t.Errorf("struct sk_buff: code %d\n%.200s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestShowModuleFuncsDWARF compiles the module goldens with -v on the
+// debug vmlinux and the modules' debug .ko: the same output as from BTF.
+// It needs $SURFTRACE_DEBUG_VMLINUX and $SURFTRACE_DEBUG_MODULES (a
+// directory with sch_htb.ko, veth.ko and dummy.ko of the debug package;
+// scripts/get-debug-vmlinux.sh fetches both).
+func TestShowModuleFuncsDWARF(t *testing.T) {
+	vmlinux, mods := os.Getenv("SURFTRACE_DEBUG_VMLINUX"), os.Getenv("SURFTRACE_DEBUG_MODULES")
+	if vmlinux == "" || mods == "" {
+		t.Skip("set SURFTRACE_DEBUG_VMLINUX and SURFTRACE_DEBUG_MODULES (scripts/get-debug-vmlinux.sh) to compare -v with BTF on modules")
+	}
+	_, kallsyms := moduleKernel(t)
+	args := []string{"-S", "-a", "x86_64", "--no-cache", "-v", vmlinux, "--kallsyms", kallsyms}
+	for _, m := range []string{"sch_htb", "veth", "dummy"} {
+		args = append(args, "--module", filepath.Join(mods, m+".ko"))
+	}
+	for _, c := range moduleShowCases {
+		r := surftrace(t, false, append(args, c.expr)...)
+		if r.code != 0 || strings.TrimSpace(r.stdout) != c.want {
+			t.Errorf("-v %s\n got: %s%s\nwant: %s", c.expr, r.stdout, r.stderr, c.want)
+		}
+	}
+}
