@@ -266,3 +266,22 @@ func TestShowModuleFuncsDWARF(t *testing.T) {
 		}
 	}
 }
+
+// TestCompleteModules: completion offers a module function with its
+// prototype, the members of a module's struct argument, and module
+// struct names.
+func TestCompleteModules(t *testing.T) {
+	btf, kallsyms := moduleKernel(t)
+	out, err := discRun(t, "__complete", "--btf", btf, "--kallsyms", kallsyms, "p htb_enq")
+	if err != nil || !strings.HasPrefix(out, "p htb_enqueue\tint htb_enqueue(struct sk_buff *skb, struct Qdisc *sch, struct sk_buff **to_free)\n") {
+		t.Errorf("function: %v %q", err, out)
+	}
+	got, _ := discComplete(t, "--btf", btf, "--kallsyms", kallsyms, "p htb_activate_prios x=%0->def")
+	if strings.Join(got, "|") != "p htb_activate_prios x=%0->defcls" {
+		t.Errorf("member of struct htb_sched: %q", got)
+	}
+	got, _ = discComplete(t, "struct", "--btf", btf, "htb_s")
+	if strings.Join(got, "|") != "htb_sched" {
+		t.Errorf("struct name: %q", got)
+	}
+}
