@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -96,29 +97,36 @@ func loadLazyDWARF(path string, ptrSize int) (*DWARF, error) {
 		return nil, nil
 	}
 	release := func() { _ = unix.Munmap(m); fh.Close() }
+	d, err := newLazyDWARF(path, m, fh, ptrSize)
+	if d == nil || err != nil {
+		release()
+		return d, err
+	}
+	d.lazy.fh, d.release = fh, release
+	return d, nil
+}
+
+// newLazyDWARF reads the ELF image m (the mapped file, read also through
+// r) unit by unit; nil, nil when it must be read whole instead.
+func newLazyDWARF(path string, m []byte, r io.ReaderAt, ptrSize int) (*DWARF, error) {
 	f, err := elf.NewFile(bytes.NewReader(m))
 	if err != nil {
-		release()
 		return nil, fmt.Errorf("load DWARF %s: %w", path, err)
 	}
 	if f.Section(".debug_info") == nil {
-		release()
 		return nil, fmt.Errorf("load DWARF %s: %w", path, ErrNoDebugInfo)
 	}
-	sec, ok := mappedSections(f, m, fh)
+	sec, ok := mappedSections(f, m, r)
 	if !ok {
-		release()
 		return nil, nil
 	}
 	units, err := unitSpans(sec.infoAt, sec.infoOff, uint64(len(sec.info)), sec.order)
 	if err != nil {
-		release()
 		return nil, fmt.Errorf("load DWARF %s: %w", path, err)
 	}
 	return &DWARF{
 		path: path, file: f, ptrSize: elfPtrSize(f, ptrSize), memo: map[dwarf.Type]*Type{},
-		lazy:    &lazyState{sec: sec, units: units, cus: map[int]*cuData{}, funcCU: map[string]*cuData{}, fh: fh},
-		release: release,
+		lazy: &lazyState{sec: sec, units: units, cus: map[int]*cuData{}, funcCU: map[string]*cuData{}},
 	}, nil
 }
 

@@ -48,7 +48,7 @@ func DefaultCacheDir() string {
 // (the cache is rebuilt); errors writing it are ignored too, since a
 // cache that cannot be written only costs time.
 func (d *DWARF) UseCache(dir string) {
-	if d.lazy == nil || dir == "" {
+	if d.lazy == nil || d.lazy.fh == nil || dir == "" {
 		return
 	}
 	id := d.buildID()
