@@ -29,6 +29,9 @@ type cuData struct {
 	// names indexes the unit's top-level types and functions, built on
 	// the first name lookup in the unit.
 	names map[string][]dwarf.Offset
+	// asm marks a unit written in assembler: its functions' DWARF says
+	// nothing of their prototypes.
+	asm bool
 }
 
 // sections are the mapped DWARF sections of an ELF.

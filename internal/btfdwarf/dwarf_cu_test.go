@@ -162,3 +162,33 @@ func TestDWARFCompressedSections(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A function written in assembler has no prototype in its own unit; the
+// declaration in a C unit that calls it gives one (as libc's syscall
+// wrappers need).
+func TestDWARFAssemblerFunction(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("gcc not installed")
+	}
+	dir := t.TempDir()
+	asm := filepath.Join(dir, "wrap.S")
+	c := filepath.Join(dir, "main.c")
+	if err := os.WriteFile(asm, []byte(".globl myasm\n.type myasm,@function\nmyasm:\n\tmovq %rdi, %rax\n\tret\n.size myasm, .-myasm\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(c, []byte("long myasm(int x);\nint main(void) { return (int)myasm(3); }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prog := filepath.Join(dir, "prog")
+	if out, err := exec.Command("gcc", "-g", "-O1", "-o", prog, asm, c).CombinedOutput(); err != nil {
+		t.Skipf("gcc: %v\n%s", err, out)
+	}
+	d := loadLazy(t, prog)
+	f, err := d.Func("myasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Proto.Ret == nil || f.Proto.Ret.Kind != Int || f.Proto.Ret.Size != 8 || len(f.Proto.Params) != 1 || f.Proto.Params[0].Type.Size != 4 {
+		t.Errorf("myasm: %s", f.Signature())
+	}
+}

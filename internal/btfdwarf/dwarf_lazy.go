@@ -43,6 +43,10 @@ func (d *DWARF) unit(i int) (*cuData, error) {
 		return nil, fmt.Errorf("read DWARF %s: unit at %#x: %w", d.path, u.start, err)
 	}
 	c := &cuData{span: u, d: dd, memo: map[dwarf.Offset]*Type{}}
+	if top, err := dd.Reader().Next(); err == nil && top != nil {
+		lang, _ := top.Val(dwarf.AttrLanguage).(int64)
+		c.asm = lang == langMipsAssembler
+	}
 	l.cus[i] = c
 	return c, nil
 }
@@ -104,39 +108,52 @@ func (d *DWARF) findFunc(name string) (*Func, *cuData, dwarf.Offset, error) {
 		if err != nil {
 			return nil, nil, 0, fmt.Errorf("function %s: %w", name, err)
 		}
-		if ok {
+		if ok && !c.asm {
 			f, err := d.funcAt(c, off, name)
 			return f, c, off, err
 		}
 	}
-	// Not in the symbol table (inlined everywhere) or no aranges: look
-	// for the name in the units.
-	var f *Func
-	var fc *cuData
-	var foff dwarf.Offset
+	// Not in the symbol table (inlined everywhere), no aranges, or
+	// written in assembler (whose DWARF has no prototype): look for the
+	// name in the C units, a definition or else a declaration (a libc
+	// syscall wrapper is declared in every unit that calls it).
+	var fc, declC *cuData
+	var foff, declOff dwarf.Offset
 	err := d.unitsNaming(name, func(i int) (bool, error) {
 		c, err := d.unit(i)
-		if err != nil {
+		if err != nil || c.asm {
 			return false, err
 		}
 		offs, err := c.lookup("func " + name)
-		if err != nil || len(offs) == 0 {
+		if err != nil {
 			return false, err
 		}
-		if f, err = d.funcAt(c, offs[0], name); err != nil {
-			return false, err
+		if len(offs) > 0 {
+			fc, foff = c, offs[0]
+			return true, nil
 		}
-		fc, foff = c, offs[0]
-		return true, nil
+		if declC == nil {
+			if decls, err := c.lookup("decl func " + name); err == nil && len(decls) > 0 {
+				declC, declOff = c, decls[0]
+			}
+		}
+		return false, nil
 	})
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("function %s: %w", name, err)
 	}
-	if f == nil {
+	if fc == nil {
+		fc, foff = declC, declOff
+	}
+	if fc == nil {
 		return nil, nil, 0, fmt.Errorf("function %s in %s: %w", name, d.Describe(), ErrNotFound)
 	}
-	return f, fc, foff, nil
+	f, err := d.funcAt(fc, foff, name)
+	return f, fc, foff, err
 }
+
+// langMipsAssembler is DW_LANG_Mips_Assembler, which GNU as writes.
+const langMipsAssembler = 0x8001
 
 // findSubprogram finds among a unit's top-level entries the function
 // named name whose code starts at addr (or, without addresses, by name).

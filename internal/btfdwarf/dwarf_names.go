@@ -48,8 +48,12 @@ func (c *cuData) index() error {
 		case dwarf.TagTypedef, dwarf.TagBaseType:
 			key = name
 		}
-		if name != "" && key != "" && !decl {
+		switch {
+		case name == "" || key == "":
+		case !decl:
 			c.names[key] = append(c.names[key], e.Offset)
+		case e.Tag == dwarf.TagSubprogram:
+			c.names["decl "+key] = append(c.names["decl "+key], e.Offset)
 		}
 		if e.Children {
 			r.SkipChildren()

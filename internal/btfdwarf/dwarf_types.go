@@ -202,7 +202,9 @@ func (d *DWARF) typeAt(c *cuData, off dwarf.Offset) (*Type, error) {
 			}
 		}
 	case dwarf.TagUnspecifiedType:
-		t = &Type{Kind: Void, Name: "void"}
+		// What an assembler unit gives its functions: a value of
+		// unknown type, not void.
+		t = &Type{Kind: Unknown, Name: name, Size: int(size)}
 	default:
 		t = &Type{Kind: Unknown, Name: name, Size: int(size)}
 	}
