@@ -285,3 +285,20 @@ func TestCompleteModules(t *testing.T) {
 		t.Errorf("struct name: %q", got)
 	}
 }
+
+// TestListNotLoadedModules: for a saved kernel, the functions of a module
+// whose BTF is beside it but which its kallsyms shows not loaded are
+// listed, marked so.
+func TestListNotLoadedModules(t *testing.T) {
+	kdir := testkernel.Need(t)
+	btf, kallsyms := filepath.Join(kdir, "vmlinux.btf.gz"), filepath.Join(kdir, "kallsyms.gz")
+	r := surftrace(t, true, "list", "--btf", btf, "--kallsyms", kallsyms, "htb_enq*")
+	want := "int htb_enqueue(struct sk_buff *skb, struct Qdisc *sch, struct sk_buff **to_free) [sch_htb]  (module sch_htb is not loaded: modprobe sch_htb)\n"
+	if r.code != 0 || r.stdout != want {
+		t.Errorf("code %d\n got: %s%s\nwant: %s", r.code, r.stdout, r.stderr, want)
+	}
+	r = surftrace(t, true, "list", "--btf", btf, "--kallsyms", kallsyms, "--skb", "veth_x*")
+	if r.code != 0 || !strings.Contains(r.stdout, "%0    netdev_tx_t veth_xmit(struct sk_buff *skb, struct net_device *dev) [veth]  (module veth is not loaded") {
+		t.Errorf("--skb: code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

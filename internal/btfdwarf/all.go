@@ -24,6 +24,15 @@ func (b *BTF) Funcs(match func(name string) bool) ([]*Func, error) {
 	return out, nil
 }
 
+// OwnFuncs is Funcs without the base: a module's own functions.
+func (b *BTF) OwnFuncs(match func(name string) bool) ([]*Func, error) {
+	var out []*Func
+	if err := b.scanFuncs(b, match, map[string]bool{}, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // scanFuncs appends b's own FUNC entries to out, decoding through top
 // so that a split BTF's types resolve against its base.
 func (b *BTF) scanFuncs(top *BTF, match func(string) bool, seen map[string]bool, out *[]*Func) error {
