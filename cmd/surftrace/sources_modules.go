@@ -11,7 +11,8 @@ import (
 
 // moduleBTF says where modules' BTF comes from and which modules are
 // loaded. The running kernel: /sys/kernel/btf/MODULE for loaded modules,
-// the .ko files under /lib/modules/$(uname -r) for the others. A saved
+// the .ko files under /lib/modules/$(uname -r) and --module FILE.ko for
+// the others. A saved
 // kernel (--btf FILE): --btf-dir DIR, else a btf/ or modules/ directory
 // beside FILE (or modules/ beside --kallsyms), and every --module
 // FILE.ko; a module is loaded when the saved kallsyms (--kallsyms) lists
@@ -29,6 +30,11 @@ func moduleBTF(cfg *config) (list func() map[string]string, loaded func(string) 
 					if _, ok := files[name]; !ok {
 						files[name] = path
 					}
+				}
+			}
+			for _, ko := range cfg.modules {
+				if name := btfdwarf.ModuleName(ko); files[name] == "" {
+					files[name] = ko
 				}
 			}
 			return files
