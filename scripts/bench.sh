@@ -8,7 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CGO_ENABLED=0 go build -trimpath -o bin/surftrace ./cmd/surftrace
 
-echo "== compile benchmark (BTF already loaded)"
+# The test kernel's debug vmlinux, when fetched (scripts/get-debug-vmlinux.sh):
+# the DWARF benchmarks run on it.
+DBG=${SURFTRACE_DEBUG_VMLINUX:-${XDG_CACHE_HOME:-$HOME/.cache}/surftrace/vmlinux-6.1.0-56-amd64}
+if [ -r "$DBG" ]; then export SURFTRACE_DEBUG_VMLINUX=$DBG; fi
+
+echo "== compile benchmark (BTF already loaded; DWARF opened each time, cold and cached)"
 go test -run '^$' -bench 'BenchmarkCompile' -benchmem ./internal/compile/ | grep -E '^Benchmark|ns/op' || true
 
 EXPRS=(
@@ -35,6 +40,37 @@ if [ -r /sys/kernel/btf/vmlinux ] && [ -x /usr/bin/time ]; then
   done
 else
   echo "== skipped the -S process figures: no /sys/kernel/btf/vmlinux or /usr/bin/time"
+fi
+
+# DWARF: the article's expressions with -S -v on the test kernel's debug
+# vmlinux, without the type cache (cold) and with it (cached), each as a
+# ratio to pahole -F dwarf -C sk_buff on the same file in the same run.
+if [ -r "$DBG" ] && [ -x /usr/bin/time ] && command -v pahole >/dev/null; then
+  echo "== surftrace -S -v $DBG, the article's 5 expressions (median of 10)"
+  cache=$(mktemp -d)
+  dwarf() { SURFTRACE_CACHE=$1 bin/surftrace -S -a x86_64 -v "$DBG" "${EXPRS[@]}"; }
+  cold() { local c; c=$(mktemp -d); dwarf "$c"; rm -rf "$c"; }
+  cached() { dwarf "$cache"; }
+  pah() { pahole -F dwarf -C sk_buff "$DBG"; }
+  cached >/dev/null
+  p_us=$(for i in $(seq 10); do wall_ms pah; done | median)
+  p_kb=$(for i in $(seq 10); do /usr/bin/time -f '%M' pahole -F dwarf -C sk_buff "$DBG" 2>&1 >/dev/null | tail -1; done | median)
+  printf 'pahole -F dwarf -C sk_buff: wall %.1f ms, max RSS %.1f MB\n' "$(echo "$p_us/1000" | bc -l)" "$(echo "$p_kb/1024" | bc -l)"
+  for mode in cold cached; do
+    us=$(for i in $(seq 10); do wall_ms $mode; done | median)
+    kb=$(for i in $(seq 10); do
+      c=$cache
+      if [ $mode = cold ]; then c=$(mktemp -d); fi
+      SURFTRACE_CACHE=$c /usr/bin/time -f '%M' bin/surftrace -S -a x86_64 -v "$DBG" "${EXPRS[@]}" 2>&1 >/dev/null | tail -1
+      if [ $mode = cold ]; then rm -rf "$c"; fi
+    done | median)
+    printf 'surftrace -S -v, %s: wall %.1f ms (%.1fx pahole), max RSS %.1f MB (%.1fx pahole)\n' "$mode" \
+      "$(echo "$us/1000" | bc -l)" "$(echo "$us/($p_us+1)" | bc -l)" "$(echo "$kb/1024" | bc -l)" "$(echo "$kb/$p_kb" | bc -l)"
+  done
+  rm -rf "$cache"
+else
+  echo "== skipped -S -v: no debug vmlinux at $DBG (fetch it with scripts/get-debug-vmlinux.sh,"
+  echo "   858 MB, or set SURFTRACE_DEBUG_VMLINUX), or no pahole (scripts/deps.sh)"
 fi
 
 if [ -x scripts/bench-render.sh ]; then

@@ -23,6 +23,9 @@ targets+=(
   "FuzzParseLine ./internal/graph/"
   "FuzzBuilder ./internal/graph/"
   "FuzzArgs ./cmd/surftrace/"
+  "FuzzBTF ./internal/btfdwarf/"
+  "FuzzDWARF ./internal/btfdwarf/"
+  "FuzzDWARFTables ./internal/btfdwarf/"
 )
 
 failed=0

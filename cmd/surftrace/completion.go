@@ -203,7 +203,7 @@ func completeStructArgs(f *structFlags) cobra.CompletionFunc {
 			cands := discover.MemberCompletions(t, unquotePartial(toComplete))
 			return formatCandidates(cands), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
 		}
-		b, ok := src.(*btfdwarf.BTF)
+		b, ok := src.(typeLister)
 		if !ok {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

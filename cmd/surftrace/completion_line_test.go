@@ -67,7 +67,7 @@ func TestCompleteLineCmd(t *testing.T) {
 		{"zsh", "surftrace 'p tcp_sendmsg x=%0->sk_rcvb'", "nospace nofile\np tcp_sendmsg x=%0->sk_rcvbuf\n"},
 		{"fish", "surftrace 'p tcp_v4_rc", "nospace nofile\np tcp_v4_rcv\tint tcp_v4_rcv(struct sk_buff *skb)\np tcp_v4_rcv \tthen the next NAME=VALUE or f:FILTER\n"},
 		{"fish", "surftrace 'p tcp_v4_rcv x=%0->dat", "nospace nofile\np tcp_v4_rcv x=%0->data_len\tunsigned int data_len\np tcp_v4_rcv x=%0->data\tunsigned char *data\n"},
-		{"bash", "surftrace --btf", "nofile\n--btf\n"},
+		{"bash", "surftrace --btf", "nofile\n--btf\n--btf-dir\n"},
 	}
 	for _, tt := range tests {
 		out, err := discRun(t, "__complete_line", tt.shell, tt.line)

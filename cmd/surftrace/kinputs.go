@@ -48,7 +48,7 @@ func (k *kernelInputs) Types() (btfdwarf.Source, error) {
 		if err != nil {
 			k.typesErr = err
 		} else {
-			k.types, k.typesErr = kernelTypes(&config{btf: k.btf, vmlinux: k.vmlinux}, arch)
+			k.types, k.typesErr = kernelTypes(&config{btf: k.btf, vmlinux: k.vmlinux, kallsyms: k.kallsyms}, arch)
 		}
 	}
 	return k.types, k.typesErr
@@ -125,32 +125,24 @@ func (k *kernelInputs) Events() ([]string, func(sys, ev string) (*ftrace.Format,
 	return names, format, nil
 }
 
-// ModuleTypes gives a module's split BTF on top of the kernel's: live
-// /sys/kernel/btf/MODULE, for a saved kernel modules/MODULE.ko beside
-// --kallsyms (its .BTF section). Nil when the kernel types are not BTF.
+// ModuleTypes gives a module's split BTF on top of the kernel's (see
+// moduleBTF for where it is found). Nil when the kernel types are not
+// BTF.
 func (k *kernelInputs) ModuleTypes() func(string) btfdwarf.Source {
-	if k.vmlinux != "" || k.live() && k.btf != "" {
+	if k.vmlinux != "" {
 		return nil
 	}
-	cache := map[string]btfdwarf.Source{}
 	return func(mod string) btfdwarf.Source {
-		if src, ok := cache[mod]; ok {
-			return src
-		}
-		cache[mod] = nil
-		base, err := k.Types()
-		b, ok := base.(*btfdwarf.BTF)
+		src, err := k.Types()
+		kern, ok := src.(*btfdwarf.Kernel)
 		if err != nil || !ok {
 			return nil
 		}
-		path := filepath.Join("/sys/kernel/btf", mod)
-		if !k.live() {
-			path = filepath.Join(filepath.Dir(k.kallsyms), "modules", mod+".ko")
+		b, err := kern.Module(mod)
+		if err != nil {
+			return nil
 		}
-		if m, err := btfdwarf.LoadSplitBTF(path, b); err == nil {
-			cache[mod] = m
-		}
-		return cache[mod]
+		return b
 	}
 }
 

@@ -2,12 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
+	"sort"
 
 	"github.com/spf13/cobra"
 
+	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/discover"
 	"github.com/surftrace/surftrace/internal/uobj"
 )
@@ -61,7 +64,7 @@ FILE it reads another kernel's saved lists found beside FILE.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.btf, "btf", "", "kernel types from this BTF `FILE` (raw or gzip)")
+	fl.StringVar(&f.btf, "btf", "", "kernel types from this BTF `FILE` (raw, gzip or BTFHub .tar.xz)")
 	fl.StringVarP(&f.vmlinux, "vmlinux", "v", "", "kernel types from this ELF's DWARF")
 	fl.StringVar(&f.kallsyms, "kallsyms", "", "another kernel's symbols (`FILE`); its available_filter_functions and available_events are read beside it")
 	fl.BoolVar(&f.json, "json", false, "print JSON")
@@ -98,13 +101,51 @@ func runList(out, errOut io.Writer, f *listFlags, pattern string) error {
 		fmt.Fprintf(errOut, "surftrace: no prototypes: %v\n", err)
 	}
 	es, err := discover.ListFuncs(syms, opt)
+	var extra []*discover.FuncEntry
+	if !f.live() {
+		extra = notLoadedFuncs(opt.Types, pattern, f.skb)
+	}
+	if errors.Is(err, discover.ErrNoMatch) && len(extra) > 0 {
+		err = nil
+	}
 	if err != nil {
 		return err
 	}
+	es = append(es, extra...)
 	if f.json {
 		return writeJSON(out, es)
 	}
 	return discover.WriteFuncs(out, es, f.skb)
+}
+
+// notLoadedFuncs lists, for a saved kernel, the functions of the modules
+// whose BTF is at hand but which its kallsyms shows not loaded. (Live,
+// those are the thousands of installed modules: not read for a listing.)
+func notLoadedFuncs(src btfdwarf.Source, pattern string, skb bool) []*discover.FuncEntry {
+	k, ok := src.(*btfdwarf.Kernel)
+	if !ok {
+		return nil
+	}
+	if pattern == "" {
+		pattern = "*"
+	}
+	var out []*discover.FuncEntry
+	for _, mod := range k.Modules() {
+		if k.Loaded(mod) {
+			continue
+		}
+		b, err := k.Module(mod)
+		if err != nil {
+			continue
+		}
+		fs, err := b.OwnFuncs(func(n string) bool { return discover.Match(pattern, n) })
+		if err != nil {
+			continue
+		}
+		out = append(out, discover.NotLoadedEntries(mod, fs, skb)...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }
 
 func listEvents(out io.Writer, f *listFlags, pattern string) error {

@@ -25,6 +25,9 @@ type config struct {
 	fn       string
 	line     string
 	btf      string
+	btfDir   string
+	modules  []string
+	noCache  bool
 	kallsyms string
 	json     bool
 	quiet    bool
@@ -82,7 +85,10 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.StringVarP(&cfg.gdb, "gdb", "g", "", "original's gdb path: not needed")
 	f.StringVarP(&cfg.fn, "func", "F", "", "disassemble `FUNC` (or OBJ:FUNC) with the +offset of every instruction")
 	f.StringVarP(&cfg.line, "line", "l", "", "disassemble the code of one source line `[OBJ:]FILE:LINE` (needs DWARF)")
-	f.StringVar(&cfg.btf, "btf", "", "kernel types from this BTF `FILE` (raw or gzip)")
+	f.StringVar(&cfg.btf, "btf", "", "kernel types from this BTF `FILE` (raw, gzip or BTFHub .tar.xz)")
+	f.StringVar(&cfg.btfDir, "btf-dir", "", "modules' BTF for --btf: split BTF files or MODULE.ko in `DIR` (default: btf/ or modules/ beside the --btf file)")
+	f.StringArrayVar(&cfg.modules, "module", nil, "a module's BTF from the .BTF section of `FILE.ko` (repeatable)")
+	f.BoolVar(&cfg.noCache, "no-cache", false, "do not read or write the cache of types found in -v VMLINUX's DWARF")
 	f.StringVar(&cfg.kallsyms, "kallsyms", "", "symbol table of another kernel (`FILE`, plain or gzip), for -S, -F and -l")
 	f.BoolVar(&cfg.json, "json", false, "print one JSON object per event")
 	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "quiet stderr: no set-up and teardown commands, start line or summary (lost events are still reported)")

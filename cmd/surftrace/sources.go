@@ -43,25 +43,85 @@ func kernelTypes(cfg *config, arch *compile.Arch) (btfdwarf.Source, error) {
 	}
 	if cfg.vmlinux != "" {
 		defer slowNote(cfg.notes, "kernel types from the DWARF of "+cfg.vmlinux)()
-		d, err := btfdwarf.LoadDWARF(cfg.vmlinux, arch.PtrSize)
-		if err != nil {
-			return nil, err
-		}
-		return d, nil
+		return loadKernelDWARF(cfg, cfg.vmlinux, arch)
 	}
 	path := cfg.btf
 	if path == "" {
-		path = btfdwarf.KernelBTFPath
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("this kernel has no BTF at %s (CONFIG_DEBUG_INFO_BTF): give --btf FILE or -v VMLINUX", path)
+		var u unameBuf
+		found, isDWARF, err := defaultKernelTypes(u.release(), fileExists)
+		if err != nil {
+			return nil, err
 		}
+		if isDWARF {
+			return loadKernelDWARF(cfg, found, arch)
+		}
+		path = found
 	}
 	defer slowNote(cfg.notes, "kernel types from "+path)()
 	b, err := btfdwarf.LoadBTF(path, arch.PtrSize)
 	if err != nil {
 		return nil, err
 	}
-	return b, nil
+	list, loaded := moduleBTF(cfg)
+	return btfdwarf.NewKernel(b, list, loaded), nil
+}
+
+// loadKernelDWARF opens a debug vmlinux, with the type cache unless
+// --no-cache.
+func loadKernelDWARF(cfg *config, path string, arch *compile.Arch) (btfdwarf.Source, error) {
+	d, err := btfdwarf.LoadDWARF(path, arch.PtrSize)
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.noCache {
+		d.UseCache(btfdwarf.DefaultCacheDir())
+	}
+	list, loaded := moduleDWARF(cfg)
+	return btfdwarf.NewDWARFKernel(d, list, loaded), nil
+}
+
+// defaultKernelTypes finds the running kernel's types when no flag names
+// them: its BTF, else a debug vmlinux where distributions install one.
+// The error lists what was tried and the ways out.
+func defaultKernelTypes(release string, exists func(string) bool) (path string, isDWARF bool, err error) {
+	if exists(btfdwarf.KernelBTFPath) {
+		return btfdwarf.KernelBTFPath, false, nil
+	}
+	rel := release
+	if rel == "" {
+		rel = "$(uname -r)"
+	}
+	debug := []string{
+		"/usr/lib/debug/boot/vmlinux-" + rel,             // Debian, Ubuntu
+		"/usr/lib/debug/lib/modules/" + rel + "/vmlinux", // RHEL, Fedora, SUSE
+	}
+	if release != "" {
+		for _, p := range debug {
+			if exists(p) {
+				return p, true, nil
+			}
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "no kernel types found for kernel %s; tried:\n", rel)
+	fmt.Fprintf(&b, "  %s (absent: the kernel was built without CONFIG_DEBUG_INFO_BTF)\n", btfdwarf.KernelBTFPath)
+	for _, p := range debug {
+		fmt.Fprintf(&b, "  %s (absent)\n", p)
+	}
+	b.WriteString("ways out:\n")
+	b.WriteString("  -v VMLINUX   the kernel image with debug info (DWARF); it usually ships as\n")
+	fmt.Fprintf(&b, "               Debian: linux-image-%s-dbg, Ubuntu: linux-image-unsigned-%s-dbgsym,\n", rel, rel)
+	b.WriteString("               RHEL/Fedora: kernel-debuginfo (dnf debuginfo-install kernel)\n")
+	b.WriteString("  --btf FILE   a BTF file for this kernel: raw, gzip or .tar.xz as BTFHub publishes them\n")
+	b.WriteString("               (github.com/aquasecurity/btfhub-archive, under DISTRO/VERSION/ARCH/RELEASE.btf.tar.xz),\n")
+	b.WriteString("               or one made with pahole --btf_encode_detached from a debug vmlinux")
+	return "", false, errors.New(b.String())
+}
+
+// fileExists reports a regular file at path.
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // kernelSymbols describes where symbol tables come from: --kallsyms FILE

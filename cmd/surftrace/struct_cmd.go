@@ -50,7 +50,7 @@ quickest way to write an expression.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.btf, "btf", "", "kernel types from this BTF `FILE` (raw or gzip)")
+	fl.StringVar(&f.btf, "btf", "", "kernel types from this BTF `FILE` (raw, gzip or BTFHub .tar.xz)")
 	fl.StringVarP(&f.vmlinux, "vmlinux", "v", "", "kernel types from this ELF's DWARF")
 	fl.StringVarP(&f.arch, "arch", "a", "", "x86_64, x86 or aarch64: the register of the fetch-arg (default: the host's)")
 	fl.StringVarP(&f.object, "object", "x", "", "types from this program's or library's DWARF (`OBJ`)")
@@ -151,10 +151,16 @@ func writePath(w io.Writer, pi *discover.PathInfo) {
 	fmt.Fprintf(w, "     or  NAME=%%N%s where argument N is a %s *\n", access, pi.Type)
 }
 
+// typeLister is a type source that can list its type names: BTF, with or
+// without its modules'.
+type typeLister interface {
+	TypeNames(match func(name string) bool) []string
+}
+
 // typeNames lists the source's struct, union and typedef names for
 // suggestions, when it can.
 func typeNames(src btfdwarf.Source) func() []string {
-	b, ok := src.(*btfdwarf.BTF)
+	b, ok := src.(typeLister)
 	if !ok {
 		return nil
 	}

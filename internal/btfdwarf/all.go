@@ -24,6 +24,15 @@ func (b *BTF) Funcs(match func(name string) bool) ([]*Func, error) {
 	return out, nil
 }
 
+// OwnFuncs is Funcs without the base: a module's own functions.
+func (b *BTF) OwnFuncs(match func(name string) bool) ([]*Func, error) {
+	var out []*Func
+	if err := b.scanFuncs(b, match, map[string]bool{}, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // scanFuncs appends b's own FUNC entries to out, decoding through top
 // so that a split BTF's types resolve against its base.
 func (b *BTF) scanFuncs(top *BTF, match func(string) bool, seen map[string]bool, out *[]*Func) error {
@@ -61,10 +70,20 @@ func (b *BTF) scanFuncs(top *BTF, match func(string) bool, seen map[string]bool,
 // sock_type"), and of every typedef ("atomic_t"), that match accepts;
 // duplicates are dropped. Completion and "did you mean" use it.
 func (b *BTF) TypeNames(match func(name string) bool) []string {
+	return b.typeNames(match, nil)
+}
+
+// ownTypeNames is TypeNames without the base.
+func (b *BTF) ownTypeNames(match func(name string) bool) []string {
+	return b.typeNames(match, b.base)
+}
+
+// typeNames walks b and its bases down to (not including) stop.
+func (b *BTF) typeNames(match func(name string) bool, stop *BTF) []string {
 	var out []string
 	seen := map[string]bool{}
 	bo := binary.LittleEndian
-	for src := b; src != nil; src = src.base {
+	for src := b; src != nil && src != stop; src = src.base {
 		for _, off := range src.offsets {
 			t := src.types[off:]
 			prefix := ""

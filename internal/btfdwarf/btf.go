@@ -2,15 +2,10 @@ package btfdwarf
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
-
-	"golang.org/x/sys/unix"
 )
 
 // BTF kinds (Documentation/bpf/btf.rst, "2.2 Type encoding").
@@ -52,8 +47,10 @@ type BTF struct {
 	firstID uint32 // 1 for base BTF; base's count for split BTF
 	strBase uint32 // string offsets below this belong to base
 	base    *BTF
+	module  string // the module a split BTF describes
 	ptrSize int
 	memo    map[uint32]*Type
+	depth   int // typeByID's recursion, bounded against loops
 	// named caches TypeByName and Func answers: each miss is a scan.
 	named   map[string]*Type
 	funcs   map[string]*Func
@@ -105,56 +102,6 @@ func (b *BTF) Close() error {
 	return nil
 }
 
-// readBlob maps the file when it can (sysfs BTF supports mmap on recent
-// kernels, which spares copying 5 MB) and reads it otherwise; gzip is
-// unpacked; an ELF's .BTF section is taken out.
-func readBlob(path string) ([]byte, func(), error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	var data []byte
-	release := func() {}
-	if st, err := f.Stat(); err == nil && st.Size() > 0 {
-		if m, err := unix.Mmap(int(f.Fd()), 0, int(st.Size()), unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_POPULATE); err == nil {
-			data = m
-			release = func() { _ = unix.Munmap(m) }
-		} else {
-			data = make([]byte, st.Size())
-			if _, err := io.ReadFull(f, data); err != nil {
-				return nil, nil, err
-			}
-		}
-	} else {
-		if data, err = io.ReadAll(f); err != nil {
-			return nil, nil, err
-		}
-	}
-	if len(data) > 2 && data[0] == 0x1f && data[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			release()
-			return nil, nil, err
-		}
-		un, err := io.ReadAll(zr)
-		release()
-		if err != nil {
-			return nil, nil, err
-		}
-		return un, func() {}, nil
-	}
-	if len(data) > 4 && string(data[:4]) == "\x7fELF" {
-		sec, err := elfSection(data, ".BTF")
-		if err != nil {
-			release()
-			return nil, nil, err
-		}
-		return sec, release, nil
-	}
-	return data, release, nil
-}
-
 func parseBTF(name string, data []byte, base *BTF, ptrSize int) (*BTF, error) {
 	if len(data) < 24 {
 		return nil, errors.New("too short for a BTF header")
@@ -166,6 +113,9 @@ func parseBTF(name string, data []byte, base *BTF, ptrSize int) (*BTF, error) {
 	hdrLen := bo.Uint32(data[4:])
 	typeOff, typeLen := bo.Uint32(data[8:]), bo.Uint32(data[12:])
 	strOff, strLen := bo.Uint32(data[16:]), bo.Uint32(data[20:])
+	if hdrLen < 24 || uint64(hdrLen) > uint64(len(data)) {
+		return nil, fmt.Errorf("BTF header length %d out of bounds", hdrLen)
+	}
 	body := data[hdrLen:]
 	if uint64(typeOff)+uint64(typeLen) > uint64(len(body)) || uint64(strOff)+uint64(strLen) > uint64(len(body)) {
 		return nil, errors.New("BTF sections out of bounds")
@@ -203,6 +153,9 @@ func parseBTF(name string, data []byte, base *BTF, ptrSize int) (*BTF, error) {
 		n, err := auxLen(info)
 		if err != nil {
 			return nil, fmt.Errorf("type %d: %w", int(b.firstID)+len(b.offsets)-1, err)
+		}
+		if off+12+n > len(b.types) {
+			return nil, errors.New("truncated BTF type")
 		}
 		off += 12 + n
 	}
@@ -286,6 +239,15 @@ func (b *BTF) nameIs(off uint32, name string) bool {
 // first. A linear scan: cheaper than an index for the handful of lookups
 // an expression needs.
 func (b *BTF) find(name string, kinds ...uint32) []uint32 {
+	out := b.findOwn(name, kinds...)
+	if b.base != nil {
+		out = append(out, b.base.find(name, kinds...)...)
+	}
+	return out
+}
+
+// findOwn is find without the base.
+func (b *BTF) findOwn(name string, kinds ...uint32) []uint32 {
 	var out []uint32
 	bo := binary.LittleEndian
 	for _, k := range kinds {
@@ -297,9 +259,6 @@ func (b *BTF) find(name string, kinds ...uint32) []uint32 {
 	}
 	if len(kinds) > 1 {
 		slices.Sort(out)
-	}
-	if b.base != nil {
-		out = append(out, b.base.find(name, kinds...)...)
 	}
 	return out
 }

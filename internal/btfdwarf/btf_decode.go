@@ -8,6 +8,9 @@ import (
 	"strings"
 )
 
+// maxTypeDepth bounds how deep type decoding recurses.
+const maxTypeDepth = 256
+
 func openELFBytes(data []byte) (*elf.File, error) {
 	return elf.NewFile(bytes.NewReader(data))
 }
@@ -21,6 +24,13 @@ func (b *BTF) typeByID(id uint32) (*Type, error) {
 	if t, ok := b.memo[id]; ok {
 		return t, nil
 	}
+	// Damaged BTF can loop (a typedef of itself); real nesting is a
+	// few dozen levels at most.
+	if b.depth > maxTypeDepth {
+		return nil, fmt.Errorf("BTF type %d: types nest deeper than %d", id, maxTypeDepth)
+	}
+	b.depth++
+	defer func() { b.depth-- }()
 	nameOff, info, st, aux, owner, ok := b.raw(id)
 	if !ok {
 		return nil, fmt.Errorf("BTF type %d: %w", id, ErrNotFound)
@@ -67,6 +77,7 @@ func (b *BTF) typeByID(id uint32) (*Type, error) {
 		if name != "" {
 			t.Name = strings.ToLower(t.Kind.String()) + " " + name
 		}
+		t.Module = owner.module
 		b.memo[id] = t
 		for i := 0; i < vlen; i++ {
 			m := aux[i*12:]
@@ -85,7 +96,7 @@ func (b *BTF) typeByID(id uint32) (*Type, error) {
 			t.Members = append(t.Members, mem)
 		}
 	case kindEnum, kindEnum64:
-		t = &Type{Kind: Enum, Size: int(st), Signed: kflag}
+		t = &Type{Kind: Enum, Size: int(st), Signed: kflag, Module: owner.module}
 		if name != "" {
 			t.Name = "enum " + name
 		}
@@ -182,7 +193,8 @@ func (b *BTF) Func(name string) (*Func, error) {
 	return f, nil
 }
 
-// TypeByName implements Source. It wraps ErrNotFound.
+// TypeByName implements Source: a split BTF's own types first, then its
+// base's. It wraps ErrNotFound.
 func (b *BTF) TypeByName(name string) (*Type, error) {
 	name = normalizeTypeName(name)
 	if t, ok := builtinType(name, b.ptrSize); ok {
@@ -191,20 +203,29 @@ func (b *BTF) TypeByName(name string) (*Type, error) {
 	if t, ok := b.named[name]; ok {
 		return t, nil
 	}
+	return b.typeByName(name, b.find)
+}
+
+// ownType is TypeByName without the base.
+func (b *BTF) ownType(name string) (*Type, error) {
+	return b.typeByName(normalizeTypeName(name), b.findOwn)
+}
+
+func (b *BTF) typeByName(name string, find func(string, ...uint32) []uint32) (*Type, error) {
 	var ids []uint32
 	switch {
 	case strings.HasPrefix(name, "struct "):
-		ids = b.find(name[7:], kindStruct)
+		ids = find(name[7:], kindStruct)
 	case strings.HasPrefix(name, "union "):
-		ids = b.find(name[6:], kindUnion)
+		ids = find(name[6:], kindUnion)
 	case strings.HasPrefix(name, "enum "):
-		ids = b.find(name[5:], kindEnum, kindEnum64)
+		ids = find(name[5:], kindEnum, kindEnum64)
 	default:
-		ids = b.find(name, kindTypedef, kindInt, kindFloat)
+		ids = find(name, kindTypedef, kindInt, kindFloat)
 		if len(ids) == 0 {
 			// "iphdr" for "struct iphdr" is a common slip; accept it
 			// only when unambiguous.
-			ids = b.find(name, kindStruct, kindUnion)
+			ids = find(name, kindStruct, kindUnion)
 		}
 	}
 	// Prefer a full definition over an empty one of the same name.
@@ -241,4 +262,10 @@ func (b *BTF) isUserTag(id uint32) bool {
 		id = st
 	}
 	return false
+}
+
+// ownsFunc reports whether a split BTF itself (not its base) has a FUNC
+// named name.
+func (b *BTF) ownsFunc(name string) bool {
+	return len(b.findOwn(name, kindFunc)) > 0
 }

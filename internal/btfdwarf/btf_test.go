@@ -1,6 +1,7 @@
 package btfdwarf
 
 import (
+	"encoding/binary"
 	"errors"
 	"io/fs"
 	"os"
@@ -209,7 +210,7 @@ func TestLoadBTFErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(strings.Repeat("x", 64)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadBTF(bad, 8); err == nil || !strings.Contains(err.Error(), "bad magic") {
+	if _, err := LoadBTF(bad, 8); !errors.Is(err, ErrNotBTF) {
 		t.Errorf("bad magic: %v", err)
 	}
 	short := filepath.Join(dir, "short")
@@ -237,5 +238,19 @@ func BenchmarkFuncLookup(b *testing.B) {
 		if _, err := bt.Func("tcp_rcv_established"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A typedef of itself (damaged BTF) is an error, not endless recursion.
+func TestBTFTypedefLoop(t *testing.T) {
+	raw := tinyBTF()
+	// The typedef (type 2) points at itself.
+	binary.LittleEndian.PutUint32(raw[24+16+8:], 2)
+	b, err := parseBTF("loop", raw, nil, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.TypeByName("myint"); err == nil || !strings.Contains(err.Error(), "nest deeper") {
+		t.Errorf("typedef loop: %v", err)
 	}
 }

@@ -1,15 +1,27 @@
 package btfdwarf
 
 import (
+	"bytes"
 	"debug/dwarf"
 	"debug/elf"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // DWARF answers type questions from an ELF's debug info (a vmlinux built
 // with CONFIG_DEBUG_INFO, a .ko, or a user binary built with -g).
+//
+// A file whose DWARF sections are stored plainly (a vmlinux, a program)
+// is mapped and read compile unit by compile unit: a function's unit is
+// found through the symbol table and .debug_aranges, and only the units
+// an expression needs are decoded (compressed sections are unpacked
+// first). A relocatable object (.ko), whose DWARF needs relocating, is
+// read whole with debug/dwarf.
 type DWARF struct {
 	path    string
 	file    *elf.File
@@ -20,6 +32,10 @@ type DWARF struct {
 	// first lookup because DWARF has no name table we can rely on.
 	index map[string]dwarf.Offset
 	memo  map[dwarf.Type]*Type
+	// lazy is set when the file is read unit by unit.
+	lazy    *lazyState
+	release func()
+	depth   int // typeAt's recursion, bounded against loops
 }
 
 // ErrNoDebugInfo: the ELF has no DWARF.
@@ -27,6 +43,16 @@ var ErrNoDebugInfo = errors.New("no debug info (DWARF)")
 
 // LoadDWARF opens path's DWARF. It wraps ErrNoDebugInfo.
 func LoadDWARF(path string, ptrSize int) (*DWARF, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("load DWARF %s: %w", path, err)
+	}
+	if err := checkTypeFile(st); err != nil {
+		return nil, fmt.Errorf("load DWARF %s: %w", path, err)
+	}
+	if d, err := loadLazyDWARF(path, ptrSize); d != nil || err != nil {
+		return d, err
+	}
 	f, err := elf.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("load DWARF %s: %w", path, err)
@@ -40,17 +66,79 @@ func LoadDWARF(path string, ptrSize int) (*DWARF, error) {
 		f.Close()
 		return nil, fmt.Errorf("load DWARF %s: %w", path, err)
 	}
-	if ptrSize == 0 {
-		ptrSize = 8
-		if f.Class == elf.ELFCLASS32 {
-			ptrSize = 4
-		}
+	return &DWARF{path: path, file: f, data: d, ptrSize: elfPtrSize(f, ptrSize), memo: map[dwarf.Type]*Type{}}, nil
+}
+
+func elfPtrSize(f *elf.File, ptrSize int) int {
+	if ptrSize != 0 {
+		return ptrSize
 	}
-	return &DWARF{path: path, file: f, data: d, ptrSize: ptrSize, memo: map[dwarf.Type]*Type{}}, nil
+	if f.Class == elf.ELFCLASS32 {
+		return 4
+	}
+	return 8
+}
+
+// loadLazyDWARF maps path and reads it unit by unit; nil, nil when the
+// file must be read whole instead.
+func loadLazyDWARF(path string, ptrSize int) (*DWARF, error) {
+	fh, err := os.OpenFile(path, os.O_RDONLY|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("load DWARF %s: %w", path, err)
+	}
+	st, err := fh.Stat()
+	if err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
+		fh.Close()
+		return nil, nil
+	}
+	m, err := unix.Mmap(int(fh.Fd()), 0, int(st.Size()), unix.PROT_READ, unix.MAP_PRIVATE)
+	if err != nil {
+		fh.Close()
+		return nil, nil
+	}
+	release := func() { _ = unix.Munmap(m); fh.Close() }
+	d, err := newLazyDWARF(path, m, fh, ptrSize)
+	if d == nil || err != nil {
+		release()
+		return d, err
+	}
+	d.lazy.fh, d.release = fh, release
+	return d, nil
+}
+
+// newLazyDWARF reads the ELF image m (the mapped file, read also through
+// r) unit by unit; nil, nil when it must be read whole instead.
+func newLazyDWARF(path string, m []byte, r io.ReaderAt, ptrSize int) (*DWARF, error) {
+	f, err := elf.NewFile(bytes.NewReader(m))
+	if err != nil {
+		return nil, fmt.Errorf("load DWARF %s: %w", path, err)
+	}
+	if f.Section(".debug_info") == nil {
+		return nil, fmt.Errorf("load DWARF %s: %w", path, ErrNoDebugInfo)
+	}
+	sec, ok := mappedSections(f, m, r)
+	if !ok {
+		return nil, nil
+	}
+	units, err := unitSpans(sec.infoAt, sec.infoOff, uint64(len(sec.info)), sec.order)
+	if err != nil {
+		return nil, fmt.Errorf("load DWARF %s: %w", path, err)
+	}
+	return &DWARF{
+		path: path, file: f, ptrSize: elfPtrSize(f, ptrSize), memo: map[dwarf.Type]*Type{},
+		lazy: &lazyState{sec: sec, units: units, cus: map[int]*cuData{}, funcCU: map[string]*cuData{}},
+	}, nil
 }
 
 // Close releases the file.
-func (d *DWARF) Close() error { return d.file.Close() }
+func (d *DWARF) Close() error {
+	if d.release != nil {
+		d.release()
+		d.release = nil
+		return nil
+	}
+	return d.file.Close()
+}
 
 // PointerSize implements Source.
 func (d *DWARF) PointerSize() int { return d.ptrSize }
@@ -58,8 +146,43 @@ func (d *DWARF) PointerSize() int { return d.ptrSize }
 // Describe implements Source.
 func (d *DWARF) Describe() string { return "DWARF " + d.path }
 
-// Data exposes the DWARF for line tables (disassembly).
-func (d *DWARF) Data() *dwarf.Data { return d.data }
+// Data exposes the DWARF for line tables (disassembly); a file read unit
+// by unit is read whole for it.
+func (d *DWARF) Data() *dwarf.Data {
+	if d.data == nil {
+		d.data, _ = d.file.DWARF()
+	}
+	return d.data
+}
+
+// ForFunc returns the source to resolve a function's casts in: a view
+// that looks names up in the function's compile unit first.
+func (d *DWARF) ForFunc(name string) Source {
+	if d.lazy == nil {
+		return d
+	}
+	if c := d.lazy.funcCU[name]; c != nil {
+		return &dwarfUnitView{d: d, c: c}
+	}
+	return d
+}
+
+// dwarfUnitView is a DWARF source bound to one compile unit.
+type dwarfUnitView struct {
+	d *DWARF
+	c *cuData
+}
+
+func (v *dwarfUnitView) Func(name string) (*Func, error) { return v.d.Func(name) }
+func (v *dwarfUnitView) TypeByName(name string) (*Type, error) {
+	name = normalizeTypeName(name)
+	if t, ok := builtinType(name, v.d.ptrSize); ok {
+		return t, nil
+	}
+	return v.d.lazyTypeByName(name, v.c)
+}
+func (v *dwarfUnitView) PointerSize() int { return v.d.ptrSize }
+func (v *dwarfUnitView) Describe() string { return v.d.Describe() }
 
 func (d *DWARF) buildIndex() error {
 	if d.index != nil {
@@ -118,6 +241,9 @@ func (d *DWARF) buildIndex() error {
 
 // Func implements Source. It wraps ErrNotFound.
 func (d *DWARF) Func(name string) (*Func, error) {
+	if d.lazy != nil {
+		return d.lazyFunc(name)
+	}
 	if err := d.buildIndex(); err != nil {
 		return nil, err
 	}
@@ -170,6 +296,9 @@ func (d *DWARF) TypeByName(name string) (*Type, error) {
 	name = normalizeTypeName(name)
 	if t, ok := builtinType(name, d.ptrSize); ok {
 		return t, nil
+	}
+	if d.lazy != nil {
+		return d.lazyTypeByName(name, nil)
 	}
 	if err := d.buildIndex(); err != nil {
 		return nil, err

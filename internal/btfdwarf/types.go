@@ -49,6 +49,9 @@ type Type struct {
 	Signed bool   // Int: signed encoding
 	Char   bool   // Int: the C type char (strings are char arrays/pointers)
 	Len    int    // Array: element count (0 for flexible arrays)
+	// Module names the kernel module that defines a struct, union or
+	// enum; "" for vmlinux's and for other sources.
+	Module string
 	// User marks a pointer into user memory (BTF type tag "user", the
 	// kernel's __user): strings behind it are read with ustring.
 	User bool

@@ -33,8 +33,24 @@ func (c *compiler) target(d *probe.Def) error {
 	c.types = c.cfg.Types
 	var fn *btfdwarf.Func
 	var ferr error = errors.New("no type source")
-	if c.types != nil {
+	if m, ok := c.types.(interface {
+		FuncIn(module, name string) (*btfdwarf.Func, error)
+	}); ok && t.Module != "" {
+		// MODULE:name: that module's function, not vmlinux's namesake.
+		fn, ferr = m.FuncIn(t.Module, t.Symbol)
+	} else if c.types != nil {
 		fn, ferr = c.types.Func(t.Symbol)
+	}
+	if errors.Is(ferr, btfdwarf.ErrModuleNotLoaded) {
+		width := len(t.Symbol)
+		if t.Module != "" {
+			width += len(t.Module) + 1
+		}
+		return c.errf(t.Pos, width, ErrUnknownFunction, "%v", ferr)
+	}
+	if m, ok := c.types.(interface{ ForFunc(string) btfdwarf.Source }); ok && ferr == nil {
+		// Casts resolve in the function's module first.
+		c.types = m.ForFunc(t.Symbol)
 	}
 	r, err := c.resolveKernel(t.Symbol, t.Module, t.HasOffset, ferr == nil)
 	if err != nil {

@@ -202,6 +202,15 @@ func (c *Completer) describeFuncs(cs []Candidate) {
 		es[i] = &FuncEntry{Name: cand.Word}
 	}
 	_ = lookupFuncs(src, es, func(e *FuncEntry, f *btfdwarf.Func) { e.Prototype = Signature(f) })
+	for _, e := range es {
+		// The bulk scan reads vmlinux's types; a module's function is
+		// found by name, in its module's.
+		if e.Prototype == "" {
+			if f, err := src.Func(e.Name); err == nil {
+				e.Prototype = Signature(f)
+			}
+		}
+	}
 	for i := range cs {
 		cs[i].Desc = es[i].Prototype
 	}

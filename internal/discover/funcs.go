@@ -46,6 +46,25 @@ type FuncEntry struct {
 	// IFUNC marks a user object's resolver symbol (-x): a probe there
 	// only sees the resolver.
 	IFUNC bool `json:"ifunc,omitempty"`
+	// NotLoaded marks a function of a module the kernel has not loaded,
+	// known from the module's BTF: probeable once the module is loaded.
+	NotLoaded bool `json:"not_loaded,omitempty"`
+}
+
+// NotLoadedEntries lists the functions of a module that is not loaded,
+// with their prototypes; with skb only those taking a struct sk_buff *.
+func NotLoadedEntries(module string, fs []*btfdwarf.Func, skb bool) []*FuncEntry {
+	var out []*FuncEntry
+	for _, f := range fs {
+		// Probeable by its name, once the module is loaded.
+		e := &FuncEntry{Name: f.Name, Module: module, NotLoaded: true, Probeable: true}
+		setPrototype(e, f)
+		if skb && len(e.Skb) == 0 {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // Param is one parameter of a prototype.

@@ -11,9 +11,12 @@ import (
 // Layout is a struct or union with its members' offsets, as `pahole -C`
 // shows it.
 type Layout struct {
-	Name    string   `json:"name"` // "struct sk_buff"
-	Kind    string   `json:"kind"` // "struct" or "union"
-	Size    int      `json:"size"`
+	Name string `json:"name"` // "struct sk_buff"
+	Kind string `json:"kind"` // "struct" or "union"
+	Size int    `json:"size"`
+	// Module names the kernel module that defines the type; "" for
+	// vmlinux's.
+	Module  string   `json:"module,omitempty"`
 	Members []Member `json:"members"`
 	// Padding is the unused bytes at the end.
 	Padding int `json:"padding,omitempty"`
@@ -90,7 +93,7 @@ func StructLayout(t *btfdwarf.Type) (*Layout, error) {
 	if !t.IsComposite() {
 		return nil, errorf(ErrUnknownType, "%s is a %s, not a struct or union", t, t.Kind)
 	}
-	l := &Layout{Name: t.String(), Kind: t.Kind.String(), Size: t.Size}
+	l := &Layout{Name: t.String(), Kind: t.Kind.String(), Size: t.Size, Module: t.Module}
 	l.Members = members(t, 0, 0)
 	if t.Kind == btfdwarf.Struct && len(t.Members) > 0 {
 		l.Padding = max(0, t.Size-memberEnd(t.Members[len(t.Members)-1]))

@@ -12,7 +12,11 @@ import (
 // structs and unions indented in place, holes and the size at the end.
 func WriteLayout(w io.Writer, l *Layout) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%s {\n", l.Name)
+	if l.Module != "" {
+		fmt.Fprintf(bw, "%s { /* module %s */\n", l.Name, l.Module)
+	} else {
+		fmt.Fprintf(bw, "%s {\n", l.Name)
+	}
 	writeMembers(bw, l.Members, 1)
 	fmt.Fprintf(bw, "\n\t/* size: %d, members: %d", l.Size, len(l.Members))
 	if l.Padding > 0 {

@@ -37,6 +37,9 @@ func WriteFuncs(w io.Writer, entries []*FuncEntry, skb bool) error {
 		if !e.Probeable && len(e.Clones) > 0 {
 			notes = append(notes, "only as compiler clones")
 		}
+		if e.NotLoaded {
+			notes = append(notes, "module "+e.Module+" is not loaded: modprobe "+e.Module)
+		}
 		if e.Note != "" && (e.Probeable || e.Prototype == "") && e.Note != CloneNote {
 			notes = append(notes, e.Note)
 		}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/surftrace/surftrace/internal/btfdwarf"
+)
+
+// moduleBTF says where modules' BTF comes from and which modules are
+// loaded. The running kernel: /sys/kernel/btf/MODULE for loaded modules,
+// the .ko files under /lib/modules/$(uname -r) and --module FILE.ko for
+// the others. A saved
+// kernel (--btf FILE): --btf-dir DIR, else a btf/ or modules/ directory
+// beside FILE (or modules/ beside --kallsyms), and every --module
+// FILE.ko; a module is loaded when the saved kallsyms (--kallsyms) lists
+// it, or always without one.
+func moduleBTF(cfg *config) (list func() map[string]string, loaded func(string) bool) {
+	if cfg.btf == "" {
+		list = func() map[string]string {
+			files, _ := btfdwarf.ModuleFiles("/sys/kernel/btf")
+			if files == nil {
+				files = map[string]string{}
+			}
+			var u unameBuf
+			if rel := u.release(); rel != "" {
+				for name, path := range installedModules(filepath.Join("/lib/modules", rel)) {
+					if _, ok := files[name]; !ok {
+						files[name] = path
+					}
+				}
+			}
+			for _, ko := range cfg.modules {
+				if name := btfdwarf.ModuleName(ko); files[name] == "" {
+					files[name] = ko
+				}
+			}
+			return files
+		}
+		loaded = func(mod string) bool {
+			_, err := os.Stat(filepath.Join("/sys/module", mod))
+			return err == nil
+		}
+		return list, loaded
+	}
+	list = func() map[string]string {
+		files := map[string]string{}
+		dirs := []string{cfg.btfDir}
+		if cfg.btfDir == "" {
+			dirs = []string{filepath.Join(filepath.Dir(cfg.btf), "btf"), filepath.Join(filepath.Dir(cfg.btf), "modules")}
+			if cfg.kallsyms != "" {
+				dirs = append(dirs, filepath.Join(filepath.Dir(cfg.kallsyms), "modules"))
+			}
+		}
+		for _, d := range dirs {
+			if fs, err := btfdwarf.ModuleFiles(d); err == nil {
+				for name, path := range fs {
+					files[name] = path
+				}
+			}
+		}
+		for _, ko := range cfg.modules {
+			files[btfdwarf.ModuleName(ko)] = ko
+		}
+		return files
+	}
+	if cfg.kallsyms != "" {
+		var mods map[string]bool
+		loaded = func(mod string) bool {
+			if mods == nil {
+				mods = kallsymsModules(cfg.kallsyms)
+			}
+			return mods[mod]
+		}
+	}
+	return list, loaded
+}
+
+// debugByBuildID finds loaded modules' debug files by build-id: the
+// note under sysModule/MODULE/notes names .build-id/xx/rest.debug.
+func debugByBuildID(sysModule, buildIDDir string) map[string]string {
+	out := map[string]string{}
+	ents, err := os.ReadDir(sysModule)
+	if err != nil {
+		return out
+	}
+	for _, e := range ents {
+		note, err := os.ReadFile(filepath.Join(sysModule, e.Name(), "notes", ".note.gnu.build-id"))
+		if err != nil {
+			continue
+		}
+		id := btfdwarf.NoteBuildID(note)
+		if len(id) < 3 {
+			continue
+		}
+		if p := filepath.Join(buildIDDir, id[:2], id[2:]+".debug"); fileExists(p) {
+			out[e.Name()] = p
+		}
+	}
+	return out
+}
+
+// installedModules maps module names to their files under dir (a
+// /lib/modules/RELEASE) as modules.dep lists them.
+func installedModules(dir string) map[string]string {
+	r, closeFn, err := openMaybeGzip(filepath.Join(dir, "modules.dep"))
+	if err != nil {
+		return nil
+	}
+	defer closeFn()
+	out := map[string]string{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		i := strings.IndexByte(line, ':')
+		if i <= 0 {
+			continue
+		}
+		path := line[:i]
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, path)
+		}
+		out[btfdwarf.ModuleName(path)] = path
+	}
+	return out
+}
+
+// kallsymsModules lists the modules a saved kallsyms has symbols of.
+func kallsymsModules(path string) map[string]bool {
+	out := map[string]bool{}
+	r, closeFn, err := openMaybeGzip(path)
+	if err != nil {
+		return out
+	}
+	defer closeFn()
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasSuffix(line, "]") {
+			continue
+		}
+		if i := strings.LastIndexByte(line, '['); i >= 0 {
+			out[line[i+1:len(line)-1]] = true
+		}
+	}
+	return out
+}
+
+// moduleDWARF says where modules' debug info comes from under -v: every
+// --module FILE.ko, and for the running kernel the debug package's
+// modules under /usr/lib/debug/lib/modules/$(uname -r) (Debian's
+// layout) or, by the loaded module's build-id, under
+// /usr/lib/debug/.build-id; a module is loaded when /sys/module lists it, or for a saved
+// kernel when --kallsyms has its symbols (always without one).
+func moduleDWARF(cfg *config) (list func() map[string]string, loaded func(string) bool) {
+	live := cfg.kallsyms == ""
+	list = func() map[string]string {
+		files := map[string]string{}
+		if live {
+			var u unameBuf
+			if rel := u.release(); rel != "" {
+				installed := installedModules(filepath.Join("/lib/modules", rel))
+				for name, path := range installed {
+					dbg := filepath.Join("/usr/lib/debug", strings.TrimSuffix(strings.TrimSuffix(path, ".xz"), ".zst"))
+					if fileExists(dbg) {
+						files[name] = dbg
+					}
+				}
+			}
+		}
+		if live {
+			for name, path := range debugByBuildID("/sys/module", "/usr/lib/debug/.build-id") {
+				if _, ok := files[name]; !ok {
+					files[name] = path
+				}
+			}
+		}
+		for _, ko := range cfg.modules {
+			files[btfdwarf.ModuleName(ko)] = ko
+		}
+		return files
+	}
+	if live {
+		loaded = func(mod string) bool {
+			_, err := os.Stat(filepath.Join("/sys/module", mod))
+			return err == nil
+		}
+	} else {
+		var mods map[string]bool
+		loaded = func(mod string) bool {
+			if mods == nil {
+				mods = kallsymsModules(cfg.kallsyms)
+			}
+			return mods[mod]
+		}
+	}
+	return list, loaded
+}

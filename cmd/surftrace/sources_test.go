@@ -1,0 +1,131 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/surftrace/surftrace/internal/btfdwarf"
+)
+
+// Without BTF, a debug vmlinux where the distributions install it is
+// taken; without either, the message lists what was tried and the three
+// ways out.
+func TestDefaultKernelTypes(t *testing.T) {
+	const rel = "6.1.0-56-amd64"
+	only := func(paths ...string) func(string) bool {
+		return func(p string) bool {
+			for _, q := range paths {
+				if p == q {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	if p, dw, err := defaultKernelTypes(rel, only(btfdwarf.KernelBTFPath, "/usr/lib/debug/boot/vmlinux-"+rel)); p != btfdwarf.KernelBTFPath || dw || err != nil {
+		t.Errorf("BTF present: %q %v %v", p, dw, err)
+	}
+	if p, dw, err := defaultKernelTypes(rel, only("/usr/lib/debug/lib/modules/"+rel+"/vmlinux")); p != "/usr/lib/debug/lib/modules/"+rel+"/vmlinux" || !dw || err != nil {
+		t.Errorf("RHEL debug vmlinux: %q %v %v", p, dw, err)
+	}
+	_, _, err := defaultKernelTypes(rel, only())
+	if err == nil {
+		t.Fatal("no source, no error")
+	}
+	for _, want := range []string{
+		btfdwarf.KernelBTFPath, "/usr/lib/debug/boot/vmlinux-" + rel,
+		"-v VMLINUX", "linux-image-" + rel + "-dbg", "kernel-debuginfo", "--btf FILE", "BTFHub",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// --btf refuses what cannot be a BTF file without reading it.
+func TestShowRefusesSpecialBTF(t *testing.T) {
+	r := surftrace(t, false, "-S", "--btf", "/dev/zero", "p ip_output")
+	if r.code == 0 || !strings.Contains(r.stderr, "not a regular file") {
+		t.Errorf("--btf /dev/zero: code %d, stderr %s", r.code, r.stderr)
+	}
+}
+
+// -v reads and writes the type cache under $SURFTRACE_CACHE/types;
+// --no-cache neither reads nor writes it.
+func TestShowDWARFCacheFlag(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("gcc not installed")
+		}
+		t.Skip("gcc not installed")
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "k.c")
+	if err := os.WriteFile(src, []byte("struct pair { int a; long b; };\nint fa(struct pair *p) { return p->a; }\nint main(void) { return 0; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vmlinux := filepath.Join(dir, "vmlinux")
+	if out, err := exec.Command("gcc", "-g", "-O1", "-Wl,--build-id", "-o", vmlinux, src).CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	kallsyms := filepath.Join(dir, "kallsyms")
+	if err := os.WriteFile(kallsyms, []byte("ffffffff81000000 T fa\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"kprobes-blacklist", "available_filter_functions"} {
+		body := ""
+		if name == "available_filter_functions" {
+			body = "fa\n"
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cache := filepath.Join(dir, "cache")
+	t.Setenv("SURFTRACE_CACHE", cache)
+	want := "p:surftrace/f0 fa b=+0x8(%di):u64"
+	run := func(extra ...string) {
+		t.Helper()
+		args := append([]string{"-S", "-a", "x86_64", "-v", vmlinux, "--kallsyms", kallsyms}, extra...)
+		r := surftrace(t, false, append(args, "p fa b=%0->b")...)
+		if r.code != 0 || strings.TrimSpace(r.stdout) != want {
+			t.Fatalf("%v: code %d\n%s%s\nwant %s", extra, r.code, r.stdout, r.stderr, want)
+		}
+	}
+	run("--no-cache")
+	if _, err := os.Stat(filepath.Join(cache, "types")); err == nil {
+		t.Error("--no-cache wrote the cache")
+	}
+	run()
+	files, _ := filepath.Glob(filepath.Join(cache, "types", "*"))
+	if len(files) != 1 {
+		t.Fatalf("cache files after a run: %v", files)
+	}
+	run() // served from the cache
+}
+
+// A loaded module's debug file is found by the build-id in its notes.
+func TestDebugByBuildID(t *testing.T) {
+	dir := t.TempDir()
+	sys, dbg := filepath.Join(dir, "module"), filepath.Join(dir, "build-id")
+	// An ELF note: namesz 4, descsz 4, type 3 (NT_GNU_BUILD_ID), "GNU\0", ab cd ef 01.
+	note := []byte{4, 0, 0, 0, 4, 0, 0, 0, 3, 0, 0, 0, 'G', 'N', 'U', 0, 0xab, 0xcd, 0xef, 0x01}
+	for _, p := range []string{filepath.Join(sys, "sch_htb", "notes"), filepath.Join(sys, "veth", "notes"), filepath.Join(dbg, "ab")} {
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(sys, "sch_htb", "notes", ".note.gnu.build-id"), note, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dbg, "ab", "cdef01.debug"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := debugByBuildID(sys, dbg)
+	if len(got) != 1 || got["sch_htb"] != filepath.Join(dbg, "ab", "cdef01.debug") {
+		t.Errorf("debugByBuildID: %v", got)
+	}
+}
