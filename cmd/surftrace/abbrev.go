@@ -50,7 +50,11 @@ func expandAbbrevs(root *cobra.Command, args []string) ([]string, error) {
 			continue
 		}
 		name, value, hasValue := strings.Cut(a[2:], "=")
-		f, err := longFlag(flags, name)
+		orig := map[string]bool(nil)
+		if cmd == root {
+			orig = originalLongFlags
+		}
+		f, err := longFlag(flags, name, orig)
 		if err != nil {
 			return nil, err
 		}
@@ -71,8 +75,9 @@ func expandAbbrevs(root *cobra.Command, args []string) ([]string, error) {
 }
 
 // longFlag finds the option a long name or a unique prefix of it means;
-// nil when nothing starts with it.
-func longFlag(flags *pflag.FlagSet, name string) (*pflag.Flag, error) {
+// nil when nothing starts with it. Among several, the one option of orig
+// (the original's) wins.
+func longFlag(flags *pflag.FlagSet, name string, orig map[string]bool) (*pflag.Flag, error) {
 	if f := flags.Lookup(name); f != nil {
 		return f, nil
 	}
@@ -91,10 +96,29 @@ func longFlag(flags *pflag.FlagSet, name string) (*pflag.Flag, error) {
 	case 1:
 		return hits[0], nil
 	}
+	// A prefix that was unique among the original's options keeps its
+	// meaning when this tool adds a longer option (--mod is --mode, not
+	// --module): scripts written for the original must not break.
+	var theirs []*pflag.Flag
+	for _, f := range hits {
+		if orig[f.Name] {
+			theirs = append(theirs, f)
+		}
+	}
+	if len(theirs) == 1 {
+		return theirs[0], nil
+	}
 	names := make([]string, len(hits))
 	for i, f := range hits {
 		names[i] = "--" + f.Name
 	}
 	sort.Strings(names)
 	return nil, fmt.Errorf("%w: ambiguous option --%s could match %s", errUsage, name, strings.Join(names, ", "))
+}
+
+// originalLongFlags are the root command's long options that the original
+// surftrace had too: a prefix unique among them keeps meaning them.
+var originalLongFlags = map[string]bool{
+	"stack": true, "show": true, "output": true, "file": true, "arch": true, "vmlinux": true,
+	"mode": true, "db": true, "rip": true, "gdb": true, "func": true, "line": true,
 }

@@ -88,7 +88,7 @@ var moduleShowCases = []struct {
 	},
 	{
 		"p htb_activate_prios defcls=%0->defcls direct=%0->direct_pkts prio=%1->prio level=%1->level parent=%1->parent->level",
-		"p:surftrace/f0 htb_activate_prios defcls=+0x18(%di):u32 direct=+0x70(%di):u32 prio=+0x60(%si):u32 level=+0x7c(%si):u32 parent=+0x7c(+0x88(%si)):u32",
+		"p:surftrace/f0 htb_activate_prios defcls=+0x18(%di):s32 direct=+0x70(%di):u32 prio=+0x60(%si):u32 level=+0x7c(%si):s32 parent=+0x7c(+0x88(%si)):s32",
 		map[string][]string{
 			"defcls": {"htb_sched.defcls"}, "direct": {"htb_sched.direct_pkts"},
 			"prio": {"htb_class.prio"}, "level": {"htb_class.level"},
@@ -97,7 +97,7 @@ var moduleShowCases = []struct {
 	},
 	{
 		"p veth_xdp_rcv_skb rx_notify=%0->rx_notify_masked ifindex=%0->dev->ifindex drops=%3->rx_drops",
-		"p:surftrace/f0 veth_xdp_rcv_skb rx_notify=+0x1f8(%di):u8 ifindex=+0xd8(+0x198(%di)):u32 drops=+0x0(%cx):u64",
+		"p:surftrace/f0 veth_xdp_rcv_skb rx_notify=+0x1f8(%di):u8 ifindex=+0xd8(+0x198(%di)):s32 drops=+0x0(%cx):u64",
 		map[string][]string{"rx_notify": {"veth_rq.rx_notify_masked"}, "ifindex": {"net_device.ifindex", "veth_rq.dev"}},
 	},
 	{
@@ -114,7 +114,7 @@ var moduleShowCases = []struct {
 	// A cast names a module's struct: resolved in the function's module.
 	{
 		"p htb_enqueue defcls=!(struct htb_sched *)%1->defcls",
-		"p:surftrace/f0 htb_enqueue defcls=+0x18(%si):u32",
+		"p:surftrace/f0 htb_enqueue defcls=+0x18(%si):s32",
 		map[string][]string{"defcls": {"htb_sched.defcls"}},
 	},
 }

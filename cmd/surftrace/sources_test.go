@@ -86,7 +86,7 @@ func TestShowDWARFCacheFlag(t *testing.T) {
 	}
 	cache := filepath.Join(dir, "cache")
 	t.Setenv("SURFTRACE_CACHE", cache)
-	want := "p:surftrace/f0 fa b=+0x8(%di):u64"
+	want := "p:surftrace/f0 fa b=+0x8(%di):s64"
 	run := func(extra ...string) {
 		t.Helper()
 		args := append([]string{"-S", "-a", "x86_64", "-v", vmlinux, "--kallsyms", kallsyms}, extra...)
