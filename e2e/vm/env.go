@@ -82,10 +82,7 @@ func Prepare(ctx context.Context, o Options) (*Env, error) {
 	if o.Capture != nil {
 		e.Capture = *o.Capture && k.Tree != nil
 	}
-	cache := CacheDir(root)
-	if k.Tree != nil {
-		cache = filepath.Join(k.Tree.Dir, "boot")
-	}
+	cache := bootCache(k, CacheDir(root))
 	if !o.BzImage && !k.Foreign() {
 		start := time.Now()
 		img, pvh, err := BootImage(k.Image, cache)
@@ -131,6 +128,15 @@ func Prepare(ctx context.Context, o Options) (*Env, error) {
 	}
 	logf("initramfs written in %v", time.Since(start).Round(time.Millisecond))
 	return e, nil
+}
+
+// bootCache is where a kernel's extracted vmlinux is kept: beside the
+// kernel in the kernel cache, else in fallback.
+func bootCache(k Kernel, fallback string) string {
+	if k.Tree != nil {
+		return filepath.Join(k.Tree.Dir, "boot")
+	}
+	return fallback
 }
 
 // Machine is the qemu boot of this environment.

@@ -197,7 +197,8 @@ func extractOne(t *testing.T, k Kernel) {
 			t.Skipf("no %s on this host", tool)
 		}
 	}
-	out, err := ExtractVmlinux(k.Image, t.TempDir())
+	// The boots' own cache: a kernel extracted once serves both.
+	out, err := ExtractVmlinux(k.Image, bootCache(k, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
