@@ -95,6 +95,14 @@ func (c *compiler) cmp(b *strings.Builder, cm *expr.Cmp, args map[string]*probe.
 	case strings.Contains(arg.Type, "["):
 		return c.errf(fpos, len(cm.Field), ErrBadLiteral, "%s is an array (%s); the kernel cannot filter on it", cm.Field, arg.Type)
 	}
+	if arg.Enum != nil && !isString {
+		n, ok, err := enumLiteral(arg, lit)
+		if !ok {
+			return c.errf(vpos, len(lit), ErrBadLiteral, "%v", err).WithHint(enumHint(arg, lit))
+		}
+		b.WriteString(n)
+		return nil
+	}
 	d := arg.Display
 	if d == probe.DisplayDefault || isString {
 		b.WriteString(lit)
