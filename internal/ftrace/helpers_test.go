@@ -110,7 +110,7 @@ type fixture struct {
 // buildFixture compiles testdata/target.c with gcc -g into a fresh
 // directory and finds surf_target's file offset through its PT_LOAD
 // segment, as uprobe_events wants it.
-func buildFixture(t *testing.T) fixture {
+func buildFixture(t testing.TB) fixture {
 	t.Helper()
 	if _, err := exec.LookPath("gcc"); err != nil {
 		t.Skip("needs gcc to build the uprobe target")
