@@ -12,7 +12,7 @@ import (
 
 func testPlan() *Plan {
 	return &Plan{
-		Defs: []*probe.Def{{Name: "s0"}, {Name: "s1", Args: []probe.Arg{{Name: "reason", Enum: map[int64]string{2: "NO_SOCKET"}}}}},
+		Defs:  []*probe.Def{{Name: "s0"}, {Name: "s1", Args: []probe.Arg{{Name: "reason", Enum: map[int64]string{2: "NO_SOCKET"}}}}},
 		Cands: []Candidate{{Func: "ip_output", Arg: 2, Reason: -1}, {Func: "kfree_skb_reason", Reason: 1}},
 	}
 }
