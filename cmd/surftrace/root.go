@@ -95,7 +95,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 }
 
 // subcommandList holds the subcommands; none inherits the root's flags.
-var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, newCompletionCmd, newCompleteLineCmd}
+var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, newCompletionCmd, newCompleteLineCmd, newSkbCmd}
 
 func subcommands() []*cobra.Command {
 	var out []*cobra.Command
