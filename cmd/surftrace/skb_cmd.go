@@ -17,7 +17,7 @@ import (
 // skbFlags are the flags of `surftrace skb`.
 type skbFlags struct {
 	kernelInputs
-	funcs    string
+	funcs    []string
 	max      int
 	json     bool
 	show     bool
@@ -53,7 +53,7 @@ A packet that matched once is followed by its skb address until it is freed.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.funcs, "funcs", "", "only functions matching `GLOB`")
+	fl.StringArrayVar(&f.funcs, "funcs", nil, "only functions matching `GLOB` (repeatable)")
 	fl.IntVar(&f.max, "max", 2000, "refuse to attach more than `N` probes")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per hit")
 	fl.BoolVarP(&f.show, "show", "S", false, "print the probe definitions; touch nothing")
@@ -93,7 +93,7 @@ func runSkb(ctx context.Context, out, errOut io.Writer, f *skbFlags, filter stri
 	if note != "" {
 		fmt.Fprintln(errOut, "surftrace: "+note)
 	}
-	cands, err := skb.Candidates(syms, skb.CandidateOptions{Pattern: f.funcs, Max: f.max, Types: types, ModuleTypes: f.ModuleTypes()})
+	cands, err := skb.Candidates(syms, skb.CandidateOptions{Patterns: f.funcs, Max: f.max, Types: types, ModuleTypes: f.ModuleTypes()})
 	if err != nil {
 		return err
 	}

@@ -16,8 +16,8 @@ const batchBytes = 64 << 10
 
 // AddBatch registers many dynamic probes of one kind (all kernel or all
 // user) with one write of many lines per batchBytes to
-// kprobe_events/uprobe_events, writes each non-empty filter, and enables
-// the whole group in the session's instance with one write. Registering
+// kprobe_events/uprobe_events and writes each non-empty filter; the
+// probes stay disabled until EnableGroup. Registering
 // one probe per write costs a round of event-directory creation and an
 // error_log read each; a thousand probes in a batch take a fraction of a
 // second where they take several one by one.
@@ -105,9 +105,36 @@ func (s *Session) AddBatch(defs []*probe.Def) error {
 			return fmt.Errorf("probe %s: %w", d.Name, kerr)
 		}
 	}
+	return nil
+}
+
+// EnableGroup enables every probe of the session's group in its instance
+// with one write (Close disables them again). AddBatch leaves them off so
+// that registering and arming, whose costs differ, can be timed apart.
+func (s *Session) EnableGroup() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return fmt.Errorf("enable probes: session %w", ErrClosed)
+	}
 	epath := s.inst("events", s.name, "enable")
 	if err := s.w.Write(epath, "1", "0"); err != nil {
 		return fmt.Errorf("enable group %s: %w", s.name, s.kernelError("enable events", epath, "1", err, "", nil))
+	}
+	return nil
+}
+
+// DisableGroup disables the group's probes now, before Close removes
+// them; it lets a caller time disarming apart from removal.
+func (s *Session) DisableGroup() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	epath := s.inst("events", s.name, "enable")
+	if err := s.w.write(epath, "0", false); err != nil {
+		return fmt.Errorf("disable group %s: %w", s.name, err)
 	}
 	return nil
 }

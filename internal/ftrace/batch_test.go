@@ -32,6 +32,9 @@ func TestAddBatchUprobes(t *testing.T) {
 	if err := s.AddBatch(defs); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.EnableGroup(); err != nil {
+		t.Fatal(err)
+	}
 	for _, d := range defs {
 		if !exists(fs.Path("events", s.Name(), d.Name, "id")) {
 			t.Fatalf("%s not registered", d.Name)
@@ -114,6 +117,9 @@ func BenchmarkAttachDetach(b *testing.B) {
 		}
 		t0 := time.Now()
 		err = s.AddBatch(batchDefs(fx, n))
+		if err == nil {
+			err = s.EnableGroup()
+		}
 		t1 := time.Now()
 		cerr := s.Close()
 		t2 := time.Now()

@@ -3,6 +3,7 @@ package skb
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/discover"
@@ -33,8 +34,9 @@ func (c Candidate) Name() string {
 
 // CandidateOptions narrow the candidates.
 type CandidateOptions struct {
-	// Pattern is a glob on function names ("" all).
-	Pattern string
+	// Patterns are globs on function names; a function matching any is
+	// a candidate. None means all.
+	Patterns []string
 	// Max caps the count; 0 means no cap. More matches than Max is an
 	// error wrapping ErrTooMany, not a silent cut: which functions to
 	// drop is the user's choice.
@@ -55,11 +57,25 @@ func Candidates(syms []discover.Symbol, opt CandidateOptions) ([]Candidate, erro
 	if opt.Types == nil {
 		return nil, errors.New("skb candidates need kernel types (BTF, or -v VMLINUX)")
 	}
-	es, err := discover.ListFuncs(syms, discover.ListOptions{
-		Pattern: opt.Pattern, Types: opt.Types, ModuleTypes: opt.ModuleTypes, Skb: true,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("skb candidates: %w", err)
+	pats := opt.Patterns
+	if len(pats) == 0 {
+		pats = []string{""}
+	}
+	var es []*discover.FuncEntry
+	seen := map[string]bool{}
+	for _, pat := range pats {
+		got, err := discover.ListFuncs(syms, discover.ListOptions{
+			Pattern: pat, Types: opt.Types, ModuleTypes: opt.ModuleTypes, Skb: true,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("skb candidates: %w", err)
+		}
+		for _, e := range got {
+			if k := e.Module + ":" + e.Name; !seen[k] {
+				seen[k] = true
+				es = append(es, e)
+			}
+		}
 	}
 	var out []Candidate
 	for _, e := range es {
@@ -86,17 +102,17 @@ func Candidates(syms []discover.Symbol, opt CandidateOptions) ([]Candidate, erro
 		out = append(out, c)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no traceable function matching %q takes a struct sk_buff *", orAll(opt.Pattern))
+		return nil, fmt.Errorf("no traceable function matching %q takes a struct sk_buff *", orAll(pats))
 	}
 	if opt.Max > 0 && len(out) > opt.Max {
-		return nil, fmt.Errorf("%w: %d functions match %q, more than --max %d: narrow them with --funcs GLOB or raise --max", ErrTooMany, len(out), orAll(opt.Pattern), opt.Max)
+		return nil, fmt.Errorf("%w: %d functions match %q, more than --max %d: narrow them with --funcs GLOB or raise --max", ErrTooMany, len(out), orAll(pats), opt.Max)
 	}
 	return out, nil
 }
 
-func orAll(p string) string {
-	if p == "" {
+func orAll(pats []string) string {
+	if len(pats) == 1 && pats[0] == "" {
 		return "*"
 	}
-	return p
+	return strings.Join(pats, " ")
 }

@@ -8,9 +8,15 @@ import (
 	"strings"
 )
 
-// ErrNotEvent: a trace_pipe line that is not one of the run's events
-// (a lost-events notice, another tracer's line).
-var ErrNotEvent = errors.New("not an skb event")
+// Sentinel errors of ParseEvent.
+var (
+	// ErrNotEvent: a trace_pipe line that is not one of the run's events
+	// (a lost-events notice, another tracer's line).
+	ErrNotEvent = errors.New("not an skb event")
+	// ErrNoSkb: an event whose sk_buff pointer is NULL; some functions
+	// take an optional skb (ip_route_output_key_hash).
+	ErrNoSkb = errors.New("event without an skb")
+)
 
 // Event is one hit of a probe: the trace line's header and the fetched
 // sk_buff fields, as the kernel printed them.
@@ -157,8 +163,11 @@ func parseArgs(s string, ev *Event) error {
 		}
 		seen++
 	}
-	if seen == 0 || ev.Skb == 0 {
+	if seen == 0 {
 		return fmt.Errorf("%w: no skb fields in %q", ErrNotEvent, s)
+	}
+	if ev.Skb == 0 {
+		return ErrNoSkb
 	}
 	return nil
 }

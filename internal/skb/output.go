@@ -77,7 +77,11 @@ func (pr *Printer) Line(line []byte) error {
 		return nil
 	}
 	ev := &pr.ev
-	if err := ParseEvent(line, ev); err != nil || ev.Probe < 0 || ev.Probe >= len(pr.Plan.Cands) {
+	err := ParseEvent(line, ev)
+	if errors.Is(err, ErrNoSkb) {
+		return nil
+	}
+	if err != nil || ev.Probe < 0 || ev.Probe >= len(pr.Plan.Cands) {
 		if pr.OnOther != nil && len(bytes.TrimSpace(line)) > 0 {
 			pr.OnOther(line)
 		}

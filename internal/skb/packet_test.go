@@ -1,6 +1,7 @@
 package skb
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -86,6 +87,9 @@ func TestParseEvent(t *testing.T) {
 	l := strings.Replace(line(0, udp4, 0, ethIPv4, ""), "            nc-231     [001]", "  my -prog-x-77 (   70) [003]", 1)
 	if err := ParseEvent([]byte(l), &ev); err != nil || ev.Comm != "my -prog-x" || ev.Pid != 77 || ev.CPU != 3 {
 		t.Errorf("%v %+v", err, ev)
+	}
+	if err := ParseEvent([]byte("a-1 [000] 1.0: s1: (x) skb=0x0 len=0"), &ev); !errors.Is(err, ErrNoSkb) {
+		t.Errorf("NULL skb: %v", err)
 	}
 	for _, bad := range []string{"", "CPU:1 [LOST 12 EVENTS]", "x-1 [000] 1.0: f0: (a+0/1) y=1", "a-1 [000] 1.0: s1: (x) skb=(fault)"} {
 		if err := ParseEvent([]byte(bad), &ev); err == nil {

@@ -25,10 +25,13 @@ type RunConfig struct {
 
 // Stats are the figures of a run.
 type Stats struct {
-	Probes         int
-	Attach, Detach time.Duration
-	Seen, Shown    int
-	Lost           uint64
+	Probes int
+	// Attach is registering plus enabling, Detach disabling plus
+	// removing; Register and Disarm are their first parts.
+	Attach, Detach   time.Duration
+	Register, Disarm time.Duration
+	Seen, Shown      int
+	Lost             uint64
 }
 
 // Rate is probes per second over d.
@@ -51,20 +54,29 @@ func Run(ctx context.Context, cfg RunConfig) (st Stats, err error) {
 	}
 	defer func() {
 		t0 := time.Now()
+		derr := sess.DisableGroup()
+		st.Disarm = time.Since(t0)
 		cerr := sess.Close()
 		st.Detach = time.Since(t0)
 		if cfg.Info != nil {
-			fmt.Fprintf(cfg.Info, "surftrace: detached %d probes in %v (%.0f/s)\n", st.Probes, st.Detach.Round(time.Millisecond), Rate(st.Probes, st.Detach))
+			fmt.Fprintf(cfg.Info, "surftrace: detached %d probes in %v (%.0f/s; disabling took %v)\n", st.Probes, st.Detach.Round(time.Millisecond), Rate(st.Probes, st.Detach), st.Disarm.Round(time.Millisecond))
 		}
-		err = errors.Join(err, cerr)
+		err = errors.Join(err, derr, cerr)
 	}()
 	t0 := time.Now()
 	if err := sess.AddBatch(cfg.Plan.Defs); err != nil {
 		return st, fmt.Errorf("attach: %w", err)
 	}
+	st.Register = time.Since(t0)
+	if ctx.Err() != nil { // interrupted while registering
+		return st, nil
+	}
+	if err := sess.EnableGroup(); err != nil {
+		return st, fmt.Errorf("attach: %w", err)
+	}
 	st.Attach = time.Since(t0)
 	if cfg.Info != nil {
-		fmt.Fprintf(cfg.Info, "surftrace: attached %d probes in %v (%.0f/s)\n", st.Probes, st.Attach.Round(time.Millisecond), Rate(st.Probes, st.Attach))
+		fmt.Fprintf(cfg.Info, "surftrace: attached %d probes in %v (%.0f/s; registering took %v)\n", st.Probes, st.Attach.Round(time.Millisecond), Rate(st.Probes, st.Attach), st.Register.Round(time.Millisecond))
 	}
 	if ctx.Err() != nil { // interrupted while attaching
 		return st, nil
