@@ -60,7 +60,7 @@ A packet that matched once is followed by its skb address until it is freed.
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "do not print the attach and detach figures")
 	fl.BoolVar(&f.verbose, "verbose", false, "print every tracefs command")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after `N` hits")
-	fl.DurationVarP(&f.duration, "time", "t", 0, "stop after `DURATION`")
+	fl.DurationVarP(&f.duration, "time", "t", 0, "stop `DURATION` after the probes are attached")
 	fl.IntVar(&f.bufferKB, "buffer", 8192, "per-CPU trace buffer in `KB`")
 	fl.StringVar(&f.btf, "btf", "", "kernel types from this BTF `FILE`")
 	fl.StringVarP(&f.vmlinux, "vmlinux", "v", "", "kernel types from this ELF's DWARF")
@@ -103,7 +103,7 @@ func runSkb(ctx context.Context, out, errOut io.Writer, f *skbFlags, filter stri
 	}
 	cc := &compile.Config{Arch: arch, Types: types,
 		Kernel: kernelSymbols(&config{kallsyms: f.kallsyms, vmlinux: f.vmlinux}, f.live() && !f.show, tracefs)}
-	plan, err := skb.Build(cands, cc)
+	plan, err := skb.Build(cands, cc, f.ModuleTypes())
 	if err != nil {
 		return err
 	}
@@ -126,12 +126,7 @@ func runSkb(ctx context.Context, out, errOut io.Writer, f *skbFlags, filter stri
 	if !fs.HasKprobes() {
 		return ftrace.ErrNoKprobes
 	}
-	if f.duration > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.duration)
-		defer cancel()
-	}
-	rc := skb.RunConfig{FS: fs, Plan: plan, BufferKB: f.bufferKB,
+	rc := skb.RunConfig{FS: fs, Plan: plan, BufferKB: f.bufferKB, Duration: f.duration,
 		Printer: &skb.Printer{Out: out, JSON: f.json, Plan: plan, Tracker: &skb.Tracker{Filter: flt}, Max: f.count}}
 	if !f.quiet {
 		rc.Info = errOut

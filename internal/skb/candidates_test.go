@@ -95,7 +95,7 @@ func TestCandidatesKernel(t *testing.T) {
 		t.Errorf("reason index: %+v %+v", by["kfree_skb_reason"], by["ip_rcv"])
 	}
 	t0 := time.Now()
-	p, err := Build(cs, cfg)
+	p, err := Build(cs, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

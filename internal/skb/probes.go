@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/compile"
 	"github.com/surftrace/surftrace/internal/expr"
 	"github.com/surftrace/surftrace/internal/probe"
@@ -53,18 +54,32 @@ func Expression(c Candidate) string {
 }
 
 // Build compiles one probe per candidate, named s0, s1… in order, each
-// with the packet window appended. Candidates the compiler refuses are
-// skipped, not fatal: a kernel has always a few (kprobe blacklist,
-// notrace), and the run is about the others.
-func Build(cands []Candidate, cfg *compile.Config) (*Plan, error) {
+// with the packet window appended. A module's function is typed from the
+// module's own BTF when moduleTypes gives it (nil: vmlinux types only).
+// Candidates the compiler refuses are skipped, not fatal: a kernel has
+// always a few (kprobe blacklist, notrace, a module without BTF), and the
+// run is about the others.
+func Build(cands []Candidate, cfg *compile.Config, moduleTypes func(module string) btfdwarf.Source) (*Plan, error) {
 	p := &Plan{}
+	modCfg := map[string]*compile.Config{}
 	for _, c := range cands {
 		src := Expression(c)
 		e, err := expr.Parse(src)
 		if err != nil {
 			return nil, fmt.Errorf("skb probe for %s: %w", c.Name(), err)
 		}
-		d, err := compile.Compile(e, len(p.Defs), cfg)
+		cc := cfg
+		if c.Module != "" && moduleTypes != nil {
+			if modCfg[c.Module] == nil {
+				mc := *cfg
+				if t := moduleTypes(c.Module); t != nil {
+					mc.Types = t
+				}
+				modCfg[c.Module] = &mc
+			}
+			cc = modCfg[c.Module]
+		}
+		d, err := compile.Compile(e, len(p.Defs), cc)
 		if err != nil {
 			p.Skipped = append(p.Skipped, Skip{Cand: c, Err: err})
 			continue

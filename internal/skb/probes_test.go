@@ -33,7 +33,7 @@ func TestBuild(t *testing.T) {
 		{Func: "ip_rcv", Arg: 0, Reason: -1},
 		{Func: "kfree_skb_reason", Arg: 0, Reason: 1},
 		{Func: "ip_output", Arg: 2, Reason: -1},
-	}, cfg)
+	}, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

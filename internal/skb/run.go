@@ -21,6 +21,10 @@ type RunConfig struct {
 	// BufferKB is the per-CPU trace buffer; a thousand probes on a busy
 	// path fill the default 1.4 MB quickly.
 	BufferKB int
+	// Duration ends the run this long after the probes are attached
+	// (0: at ctx's end only); attaching a thousand probes takes a while
+	// of its own.
+	Duration time.Duration
 }
 
 // Stats are the figures of a run.
@@ -78,11 +82,16 @@ func Run(ctx context.Context, cfg RunConfig) (st Stats, err error) {
 	if cfg.Info != nil {
 		fmt.Fprintf(cfg.Info, "surftrace: attached %d probes in %v (%.0f/s; registering took %v)\n", st.Probes, st.Attach.Round(time.Millisecond), Rate(st.Probes, st.Attach), st.Register.Round(time.Millisecond))
 	}
-	if ctx.Err() != nil { // interrupted while attaching
+	if ctx.Err() != nil { // interrupted while enabling
 		return st, nil
 	}
 	if err := sess.Start(); err != nil {
 		return st, err
+	}
+	if cfg.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.Duration)
+		defer cancel()
 	}
 	pr := cfg.Printer
 	if pr.OnOther == nil && cfg.Info != nil {
