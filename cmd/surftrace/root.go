@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/surftrace/surftrace/internal/wildcard"
 )
 
 // config holds the root command's flags (SPEC §1).
@@ -30,6 +32,8 @@ type config struct {
 	count    int
 	duration time.Duration
 	exprs    []string
+	// maxMatches caps the expansion of a probe point with wildcards.
+	maxMatches int
 }
 
 // errUsage marks errors in how surftrace was called (exit status 2).
@@ -81,6 +85,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.BoolVarP(&cfg.quiet, "quiet", "q", false, "do not print the set-up and teardown commands on stderr")
 	f.IntVarP(&cfg.count, "count", "c", 0, "stop after `N` events")
 	f.DurationVarP(&cfg.duration, "time", "t", 0, "stop after `DURATION` (e.g. 10s)")
+	f.IntVar(&cfg.maxMatches, "max-matches", wildcard.DefaultMax, "expand a probe point with * ? [...] to at most `N` probes")
 	f.SortFlags = false
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see surftrace --help)", errUsage, err)

@@ -33,6 +33,9 @@ func run(cmd *cobra.Command, cfg *config) error {
 	if err != nil {
 		return err
 	}
+	if exprs, err = expandExprs(cfg, exprs); err != nil {
+		return err
+	}
 	if len(exprs) == 0 {
 		return fmt.Errorf("%w: no expression given (e.g. surftrace 'p do_sys_openat2 dfd=%%0'; see surftrace --help)", errUsage)
 	}
@@ -130,7 +133,7 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 	for i, e := range parsed {
 		d, err := compile.Compile(e, i, cc)
 		if err != nil {
-			return nil, err
+			return nil, explainMatch(e.Src, err)
 		}
 		defs[i] = d
 	}
