@@ -104,6 +104,9 @@ func Run(ctx context.Context, cfg RunConfig) (st Stats, err error) {
 			st.Lost += n
 		}
 	}
+	if cfg.Info != nil {
+		fmt.Fprintf(cfg.Info, "surftrace: %d events read, %d shown, %d lost\n", st.Seen, st.Shown, st.Lost)
+	}
 	if st.Lost > 0 && cfg.Info != nil {
 		fmt.Fprintf(cfg.Info, "surftrace: the kernel buffer overflowed: %d events lost; narrow --funcs or raise --buffer\n", st.Lost)
 	}
