@@ -26,6 +26,7 @@ type skbFlags struct {
 	count    int
 	duration time.Duration
 	bufferKB int
+	kfilter  bool
 }
 
 // newSkbCmd returns `surftrace skb`: one packet's path through the stack.
@@ -62,6 +63,7 @@ A packet that matched once is followed by its skb address until it is freed.
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after `N` hits")
 	fl.DurationVarP(&f.duration, "time", "t", 0, "stop `DURATION` after the probes are attached")
 	fl.IntVar(&f.bufferKB, "buffer", 8192, "per-CPU trace buffer in `KB`")
+	fl.BoolVar(&f.kfilter, "kernel-filter", false, "also test the dev, mark and len terms in the kernel: fewer events to read, but a followed packet shows only where they hold")
 	fl.StringVar(&f.btf, "btf", "", "kernel types from this BTF `FILE`")
 	fl.StringVarP(&f.vmlinux, "vmlinux", "v", "", "kernel types from this ELF's DWARF")
 	fl.StringVar(&f.kallsyms, "kallsyms", "", "another kernel's symbols (`FILE`), for -S")
@@ -113,9 +115,19 @@ func runSkb(ctx context.Context, out, errOut io.Writer, f *skbFlags, filter stri
 	if len(plan.Defs) == 0 {
 		return fmt.Errorf("no function left to probe")
 	}
+	if kf := flt.Kernel(); f.kfilter && kf != "" {
+		for _, d := range plan.Defs {
+			d.Filter = kf
+		}
+	}
 	if f.show {
 		for _, d := range plan.Defs {
 			fmt.Fprintln(out, d.Line("surftrace"))
+		}
+		for _, d := range plan.Defs {
+			if d.Filter != "" {
+				fmt.Fprintf(out, "%s filter: %s\n", d.Name, d.Filter)
+			}
 		}
 		return nil
 	}

@@ -278,3 +278,28 @@ func DeviceIndex(name string) (int, error) {
 	}
 	return i.Index, nil
 }
+
+// kernelFields maps filter fields to the probe fields holding them at a
+// fixed offset in struct sk_buff, which a kernel filter can test.
+var kernelFields = map[string]string{"dev": "ifindex", "mark": "mark", "len": "len"}
+
+// Kernel is the part of the filter the kernel can evaluate in every
+// probe: the dev, mark and len comparisons of a filter that is one chain
+// of && terms. Every event the whole filter passes also passes it, so it
+// only spares trace_pipe events that would be dropped anyway, except
+// that a followed packet is then shown only where those terms hold. ""
+// when no such part exists.
+func (f *Filter) Kernel() string {
+	if f == nil || len(f.or) != 1 {
+		return ""
+	}
+	var parts []string
+	for _, t := range f.or[0] {
+		k, ok := kernelFields[t.field]
+		if !ok || t.not || t.group != nil {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s%s%d", k, t.op, t.n))
+	}
+	return strings.Join(parts, "&&")
+}

@@ -97,3 +97,20 @@ func FuzzParseFilter(f *testing.F) {
 		}
 	})
 }
+
+func TestFilterKernel(t *testing.T) {
+	for in, want := range map[string]string{
+		"proto==17&&dev==2&&len>100&&mark&0x10": "ifindex==2&&len>100&&mark&16",
+		"proto==17&&b16_dport==53":              "",
+		"dev==2||mark==1":                       "",
+		"!(dev==2)&&len<=60":                    "len<=60",
+	} {
+		f, err := ParseFilter(in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Kernel(); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+}
