@@ -10,6 +10,11 @@ background repeat 100 udp_send 127.0.0.1 9999 hello
 run_surftrace skb -q -c 60 -t 40s --funcs 'ip_*' --funcs '*udp*' --funcs 'kfree_skb*' 'proto==17&&b16_dport==9999'
 stop_background
 leftovers
+heading udp6
+background repeat 100 udp_send ::1 9999 hello
+run_surftrace skb -q -c 40 -t 40s --funcs 'ip6_*' --funcs '*udp*' --funcs 'kfree_skb*' 'ip6_dst==::1&&b16_dport==9999'
+stop_background
+leftovers
 heading htb
 tc qdisc add dev dummy0 root handle 1: htb default 1 direct_qlen 0
 note "qdisc rc=$?"
