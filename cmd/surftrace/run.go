@@ -108,8 +108,10 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 		cc.EventFields = savedEvents(sibling(filepath.Dir(cfg.kallsyms), "available_events"))
 	case tracefs != "":
 		cc.EventFields = eventFields(tracefs)
+		cc.EventEnum = eventEnums(tracefs, cfg, arch)
 	default:
 		cc.EventFields = eventFields(findTracefsQuiet())
+		cc.EventEnum = eventEnums(findTracefsQuiet(), cfg, arch)
 	}
 	needKernel := false
 	for _, e := range parsed {

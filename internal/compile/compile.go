@@ -47,6 +47,10 @@ type Config struct {
 	User UserResolver
 	// EventFields lists a tracepoint's fields (nil: not checked).
 	EventFields func(system, event string) ([]string, error)
+	// EventEnum gives the enumerator names of a tracepoint field whose C
+	// type is an enum, so a filter may compare it with a name; nil (or a
+	// nil result) when unknown.
+	EventEnum func(system, event, field string) map[int64]string
 }
 
 // Compile translates expression number index of a run into a probe

@@ -16,6 +16,10 @@ import (
 // shows them the same way so the two outputs can be compared.
 const dropReasonPrefix = "SKB_DROP_REASON_"
 
+// EnumNames is enumNames for callers that type a value themselves (a
+// tracepoint's enum field).
+func EnumNames(t *btfdwarf.Type) map[int64]string { return enumNames(t) }
+
 // enumNames maps the values of an enum type to the names shown for them:
 // the enumerator as the kernel spells it, except that the drop reasons of
 // enum skb_drop_reason lose their common prefix. Nil when t is not an
@@ -74,4 +78,21 @@ func enumHint(a *probe.Arg, lit string) string {
 		names = append(names[:12], "…")
 	}
 	return "values: " + strings.Join(names, ", ")
+}
+
+// eventEnumArg describes a tracepoint's enum-typed field as an argument
+// with enumerator names, for the filter; nil for any other name.
+func (c *compiler) eventEnumArg(field string) *probe.Arg {
+	if c.e.Kind != probe.Event || c.cfg.EventEnum == nil {
+		return nil
+	}
+	sys, ev, ok := strings.Cut(c.e.Target.Symbol, "/")
+	if !ok {
+		return nil
+	}
+	names := c.cfg.EventEnum(sys, ev, field)
+	if names == nil {
+		return nil
+	}
+	return &probe.Arg{Name: field, Enum: names}
 }

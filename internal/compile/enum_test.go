@@ -88,3 +88,33 @@ func prettyErr(err error) string {
 	}
 	return err.Error()
 }
+
+// A tracepoint's enum field compares with a name too: the kernel's
+// format says the field's type, the kernel's types its enumerators.
+func TestEnumEventFilter(t *testing.T) {
+	cfg := kernelConfig(t, archX86_64)
+	b := kernelBTF(t, archX86_64)
+	cfg.EventFields = func(sys, ev string) ([]string, error) {
+		return []string{"skbaddr", "location", "protocol", "reason"}, nil
+	}
+	cfg.EventEnum = func(sys, ev, field string) map[int64]string {
+		if sys != "skb" || ev != "kfree_skb" || field != "reason" {
+			return nil
+		}
+		typ, err := b.TypeByName("enum skb_drop_reason")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return EnumNames(typ)
+	}
+	d, err := parseCompile("e skb/kfree_skb f:reason==NO_SOCKET&&protocol==8", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Filter != "reason==2&&protocol==8" { // 6.1: SKB_NOT_DROPPED_YET 0, NOT_SPECIFIED 1, NO_SOCKET 2
+		t.Errorf("filter %q", d.Filter)
+	}
+	if _, err := parseCompile("e skb/kfree_skb f:reason==NOPE", cfg); !errors.Is(err, ErrBadLiteral) {
+		t.Errorf("unknown name: %v", err)
+	}
+}

@@ -72,6 +72,10 @@ func (c *compiler) cmp(b *strings.Builder, cm *expr.Cmp, args map[string]*probe.
 	vpos := base + cm.Value.Pos.Offset
 	lit := cm.Value.Text()
 	arg, isArg := args[cm.Field]
+	if !isArg {
+		arg = c.eventEnumArg(cm.Field)
+		isArg = arg != nil
+	}
 	if !isArg && check && !known[cm.Field] {
 		all := append(append([]string{}, names...), commonFields...)
 		hint := didYouMean(closest(cm.Field, all, 4))
