@@ -57,6 +57,10 @@ func Run(ctx context.Context, cfg RunConfig) (st Stats, err error) {
 		return st, err
 	}
 	defer func() {
+		if cfg.Info != nil && st.Probes > 100 {
+			// Minutes for a thousand probes on a slow machine: say so.
+			fmt.Fprintf(cfg.Info, "surftrace: detaching %d probes (the kernel waits for a grace period per probe)…\n", st.Probes)
+		}
 		t0 := time.Now()
 		derr := sess.DisableGroup()
 		st.Disarm = time.Since(t0)
