@@ -7,12 +7,12 @@
 . /lib/e2e/common.sh
 heading udp
 background repeat 100 udp_send 127.0.0.1 9999 hello
-run_surftrace skb -q -c 60 -t 40s --funcs 'ip_*' --funcs '*udp*' --funcs 'kfree_skb*' 'proto==17&&b16_dport==9999'
+run_surftrace skb -q -c 60 -t 40s --funcs 'ip_*' --funcs '__udp4_*' --funcs 'kfree_skb*' 'proto==17&&b16_dport==9999'
 stop_background
 leftovers
 heading udp6
 background repeat 100 udp_send ::1 9999 hello
-run_surftrace skb -q -c 40 -t 40s --funcs 'ip6_*' --funcs '*udp*' --funcs 'kfree_skb*' 'ip6_dst==::1&&b16_dport==9999'
+run_surftrace skb -q -c 40 -t 40s --funcs 'ip6_*' --funcs '__udp6_*' --funcs 'kfree_skb*' 'ip6_dst==::1&&b16_dport==9999'
 stop_background
 leftovers
 heading htb
