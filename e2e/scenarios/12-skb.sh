@@ -8,6 +8,7 @@
 heading udp
 background repeat 100 udp_send 127.0.0.1 9999 hello
 run_surftrace skb -q -c 60 -t 40s --funcs 'ip_*' --funcs '__udp4_*' --funcs 'kfree_skb*' 'proto==17&&b16_dport==9999'
+run_surftrace skb -q --json -c 2 -t 40s --funcs 'kfree_skb_reason' 'b16_dport==9999'
 stop_background
 leftovers
 heading udp6
