@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/surftrace/surftrace/internal/wildcard"
 )
 
 // config holds the root command's flags (SPEC §1).
@@ -40,6 +42,8 @@ type config struct {
 	origins  []string  // FILE:LINE of each expression from -f, "" for arguments
 	pid      int       // --pid: trace this process only
 	cmdLine  string    // --cmd: run this command and trace it only
+	// maxMatches caps the expansion of a probe point with wildcards.
+	maxMatches int
 }
 
 // errUsage marks errors in how surftrace was called (exit status 2).
@@ -98,6 +102,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	f.StringVar(&cfg.ready, "ready-file", "", "touch `FILE` once the probes are armed (a ready signal for scripts, also with -q)")
 	f.IntVar(&cfg.bufferKB, "buffer-size", 0, "per-CPU trace buffer of `KB` kilobytes (buffer_size_kb), against lost events")
 	f.VarP(durationFlag{&cfg.duration}, "time", "t", "stop after `DURATION` (e.g. 10s)")
+	f.IntVar(&cfg.maxMatches, "max-matches", wildcard.DefaultMax, "expand a probe point with * ? [...] to at most `N` probes")
 	f.SortFlags = false
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see surftrace --help)", errUsage, err)
@@ -115,7 +120,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 }
 
 // subcommandList holds the subcommands; none inherits the root's flags.
-var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, newCompletionCmd, newCompleteLineCmd, newVersionCmd}
+var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, newCompletionCmd, newCompleteLineCmd, newVersionCmd, newSkbCmd}
 
 func subcommands() []*cobra.Command {
 	var out []*cobra.Command

@@ -45,6 +45,9 @@ func run(cmd *cobra.Command, cfg *config) error {
 	if err != nil {
 		return err
 	}
+	if exprs, err = expandExprs(cfg, exprs); err != nil {
+		return err
+	}
 	if len(exprs) == 0 {
 		return fmt.Errorf("%w: no expression given (e.g. surftrace 'p do_sys_openat2 dfd=%%0'; see surftrace --help)", errUsage)
 	}
@@ -136,8 +139,10 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 		cc.EventFields = savedEvents(sibling(filepath.Dir(cfg.kallsyms), "available_events"))
 	case tracefs != "":
 		cc.EventFields = eventFields(tracefs)
+		cc.EventEnum = eventEnums(tracefs, cfg, arch)
 	default:
 		cc.EventFields = eventFields(findTracefsQuiet())
+		cc.EventEnum = eventEnums(findTracefsQuiet(), cfg, arch)
 	}
 	// The tracefs README describes this machine's kernel: -S for another
 	// one (--kallsyms, or --btf alone) must not go by it.
@@ -174,7 +179,7 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 	for i, e := range parsed {
 		d, err := compile.Compile(e, i, cc)
 		if err != nil {
-			return nil, fromFile(cfg, i, err)
+			return nil, fromFile(cfg, i, explainMatch(e.Src, err))
 		}
 		defs[i] = d
 	}

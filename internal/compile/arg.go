@@ -62,12 +62,7 @@ func (c *compiler) arg(a *expr.Arg) (probe.Arg, error) {
 	if err := c.checkFeatures(a, &out); err != nil {
 		return out, err
 	}
-	if v.typ != nil && v.typ.Kind == btfdwarf.Enum && len(v.typ.Enumerators) > 0 {
-		out.Enum = map[int64]string{}
-		for _, e := range v.typ.Enumerators {
-			out.Enum[e.Value] = e.Name
-		}
-	}
+	out.Enum = enumNames(v.typ)
 	return out, nil
 }
 

@@ -50,6 +50,10 @@ type Config struct {
 	User UserResolver
 	// EventFields lists a tracepoint's fields (nil: not checked).
 	EventFields func(system, event string) ([]string, error)
+	// EventEnum gives the enumerator names of a tracepoint field whose C
+	// type is an enum, so a filter may compare it with a name; nil (or a
+	// nil result) when unknown.
+	EventEnum func(system, event, field string) map[int64]string
 	// Features reads what the target kernel's tracefs README lists
 	// (live, or a saved copy beside --kallsyms). Nil or an error means
 	// unknown: the Linux 6.1 baseline is assumed.
@@ -60,6 +64,14 @@ type Config struct {
 
 	featOnce, warnOnceDone sync.Once
 	feat                   *ftrace.Features
+}
+
+// WithTypes returns a copy of the configuration that takes its types from
+// t (a module's own, say): a Config holds per-run state and is not to be
+// copied by value.
+func (cfg *Config) WithTypes(t btfdwarf.Source) *Config {
+	return &Config{Arch: cfg.Arch, Types: t, Kernel: cfg.Kernel, User: cfg.User,
+		EventFields: cfg.EventFields, EventEnum: cfg.EventEnum, Features: cfg.Features, Warn: cfg.Warn}
 }
 
 // warnOnce passes msg to Warn, once per Config: the first of a kind of

@@ -72,6 +72,10 @@ func (c *compiler) cmp(b *strings.Builder, cm *expr.Cmp, args map[string]*probe.
 	vpos := base + cm.Value.Pos.Offset
 	lit := cm.Value.Text()
 	arg, isArg := args[cm.Field]
+	if !isArg {
+		arg = c.eventEnumArg(cm.Field)
+		isArg = arg != nil
+	}
 	if !isArg && check && !known[cm.Field] {
 		all := append(append([]string{}, names...), commonFields...)
 		hint := didYouMean(closest(cm.Field, all, 4))
@@ -94,6 +98,14 @@ func (c *compiler) cmp(b *strings.Builder, cm *expr.Cmp, args map[string]*probe.
 		return c.errf(fpos+len(cm.Field), len(cm.Op), ErrBadLiteral, "~ matches strings; %s is a number", cm.Field)
 	case strings.Contains(arg.Type, "["):
 		return c.errf(fpos, len(cm.Field), ErrBadLiteral, "%s is an array (%s); the kernel cannot filter on it", cm.Field, arg.Type)
+	}
+	if arg.Enum != nil && !isString {
+		n, ok, err := enumLiteral(arg, lit)
+		if !ok {
+			return c.errf(vpos, len(lit), ErrBadLiteral, "%v", err).WithHint(enumHint(arg, lit))
+		}
+		b.WriteString(n)
+		return nil
 	}
 	d := arg.Display
 	if strings.HasPrefix(lit, "-") && arg.Type != "" && strings.ContainsRune("uxb", rune(arg.Type[0])) && d != probe.DisplaySignedBits {

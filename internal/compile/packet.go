@@ -16,18 +16,24 @@ type packetInfo struct {
 }
 
 // headerLayer is the layer each supported header belongs to.
-var headerLayer = map[string]int{"ethhdr": 2, "iphdr": 3, "icmphdr": 4, "udphdr": 4, "tcphdr": 4}
+var headerLayer = map[string]int{"ethhdr": 2, "iphdr": 3, "ipv6hdr": 3, "icmphdr": 4, "icmp6hdr": 4, "udphdr": 4, "tcphdr": 4}
 
 // layerStart is where a header of a layer starts, counted from the start
-// of the given layer: an ethhdr is 14 bytes and an iphdr is taken as 20
-// (no options), as the original does.
-func layerStart(from, to int) int {
+// of the given layer: an ethhdr is 14 bytes and the network header is
+// taken as 20 (an iphdr without options), as the original does. For IPv6
+// read layer-4 headers at l4, or from an skb whose data points there:
+// from l3 the 40-byte ipv6hdr is not known to be there.
+func layerStart(from, to int, hdr string) int {
 	off := 0
 	if from <= 2 && to > 2 {
 		off += 14
 	}
 	if from <= 3 && to > 3 {
-		off += 20
+		if hdr == "icmp6hdr" {
+			off += 40 // ICMPv6 rides on IPv6 only
+		} else {
+			off += 20
+		}
 	}
 	return off
 }
@@ -46,7 +52,7 @@ func (c *compiler) packet(a *expr.Arg, v *value) (*value, error) {
 	hl, ok := headerLayer[pc.Header]
 	if !ok {
 		return nil, c.errf(pos+9, len(pc.Header), ErrUnknownType, "@(struct %s *) is not a packet header surftrace knows", pc.Header).
-			WithHint("one of ethhdr, iphdr, icmphdr, udphdr, tcphdr; for any other type use !(struct NAME *)")
+			WithHint("one of ethhdr, iphdr, ipv6hdr, icmphdr, icmp6hdr, udphdr, tcphdr; for any other type use !(struct NAME *)")
 	}
 	layer := 3
 	if pc.Layer != "" {
@@ -89,7 +95,7 @@ func (c *compiler) packet(a *expr.Arg, v *value) (*value, error) {
 		typ:    btfdwarf.NewPointer(ht, c.arch.PtrSize),
 		base:   skb.expr(),
 		off:    int64(data.BitOffset / 8),
-		add:    int64(layerStart(layer, hl)),
+		add:    int64(layerStart(layer, hl, pc.Header)),
 		packet: &packetInfo{hdr: pc.Header, hdrType: ht},
 		what:   fmt.Sprintf("(struct %s *)l%d", pc.Header, layer),
 	}, nil

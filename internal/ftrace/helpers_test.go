@@ -73,7 +73,7 @@ func realFS(t *testing.T, needUprobes bool) *FS {
 // skipLive skips a test the host cannot run, or fails it when CI=true:
 // there the host is meant to have everything, and a skip would hide a
 // broken set-up.
-func skipLive(t *testing.T, format string, args ...any) {
+func skipLive(t testing.TB, format string, args ...any) {
 	t.Helper()
 	if os.Getenv("CI") == "true" {
 		t.Fatalf(format, args...)
@@ -129,7 +129,7 @@ type fixture struct {
 // buildFixture compiles testdata/target.c with gcc -g into a fresh
 // directory and finds surf_target's file offset through its PT_LOAD
 // segment, as uprobe_events wants it.
-func buildFixture(t *testing.T) fixture {
+func buildFixture(t testing.TB) fixture {
 	t.Helper()
 	if _, err := exec.LookPath("gcc"); err != nil {
 		skipLive(t, "needs gcc to build the uprobe target")
