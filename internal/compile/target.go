@@ -68,9 +68,16 @@ func (c *compiler) target(d *probe.Def) error {
 	case c.inside:
 		c.noProtoWhy = "inside a function (+OFF) registers hold anything, so %N are plain u64"
 	case ferr != nil:
-		if c.types == nil {
+		switch {
+		case c.types == nil:
 			c.noProtoWhy = "no kernel types are loaded"
-		} else {
+		case r.sym != nil && r.sym.Module != "":
+			// A module function without module BTF (5.10, or a kernel
+			// without CONFIG_DEBUG_INFO_BTF_MODULES): say where the types
+			// would have been, not that vmlinux lacks them.
+			c.noProtoWhy = fmt.Sprintf("%s is in module %s, which has no BTF on this kernel (no /sys/kernel/btf/%s: built without CONFIG_DEBUG_INFO_BTF_MODULES), so %%N are plain u64; -v with the module's debug .ko gives its types",
+				t.Symbol, r.sym.Module, r.sym.Module)
+		default:
 			c.noProtoWhy = fmt.Sprintf("%s has no prototype in %s", t.Symbol, c.types.Describe())
 		}
 	default:
