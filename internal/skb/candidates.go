@@ -63,12 +63,33 @@ func Candidates(syms []discover.Symbol, opt CandidateOptions) ([]Candidate, erro
 	}
 	var es []*discover.FuncEntry
 	seen := map[string]bool{}
-	for _, pat := range pats {
+	var firstErr error
+	matched := false
+	// With --funcs, the functions that free an skb are attached too, so a
+	// followed packet still shows where it ended and why; each kernel has
+	// its own (kfree_skb on 5.10, kfree_skb_reason from 5.17,
+	// sk_skb_reason_drop from 6.11), so a missing one is no error.
+	ends := 0
+	if len(opt.Patterns) > 0 {
+		pats = append(append([]string(nil), pats...), endFuncs...)
+		ends = len(endFuncs)
+	}
+	for i, pat := range pats {
 		got, err := discover.ListFuncs(syms, discover.ListOptions{
 			Pattern: pat, Types: opt.Types, ModuleTypes: opt.ModuleTypes, Skb: true,
 		})
+		isEnd := i >= len(pats)-ends
 		if err != nil {
-			return nil, fmt.Errorf("skb candidates: %w", err)
+			// A pattern that matches nothing on this kernel is fine
+			// while another one matches: --funcs may name functions of
+			// several kernels.
+			if firstErr == nil && !isEnd {
+				firstErr = err
+			}
+			continue
+		}
+		if !isEnd {
+			matched = true
 		}
 		for _, e := range got {
 			if k := e.Module + ":" + e.Name; !seen[k] {
@@ -76,6 +97,9 @@ func Candidates(syms []discover.Symbol, opt CandidateOptions) ([]Candidate, erro
 				es = append(es, e)
 			}
 		}
+	}
+	if !matched && firstErr != nil {
+		return nil, fmt.Errorf("skb candidates: %w", firstErr)
 	}
 	var out []Candidate
 	for _, e := range es {
@@ -116,3 +140,7 @@ func orAll(pats []string) string {
 	}
 	return strings.Join(pats, " ")
 }
+
+// endFuncs are where an skb's life ends, on the kernels surftrace knows:
+// they are attached whatever --funcs selects.
+var endFuncs = []string{"kfree_skb", "kfree_skb_reason", "kfree_skb_list_reason", "sk_skb_reason_drop", "__kfree_skb", "kfree_skbmem", "consume_skb"}

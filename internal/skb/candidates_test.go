@@ -110,17 +110,31 @@ func TestCandidatesKernel(t *testing.T) {
 	}
 }
 
-// --funcs narrows, --max caps with an error that says how to proceed.
+// --funcs narrows (the functions that free an skb always stay), --max
+// caps with an error that says how to proceed, and a pattern that matches
+// nothing is an error only when no other one matches.
 func TestCandidatesPatternAndMax(t *testing.T) {
 	cfg := kernelConfig(t)
 	syms := kernelSyms(t)
-	cs, err := Candidates(syms, CandidateOptions{Types: cfg.Types, Patterns: []string{"ip_rcv*", "kfree_skb*"}})
+	cs, err := Candidates(syms, CandidateOptions{Types: cfg.Types, Patterns: []string{"ip_rcv*", "sk_skb_reason_drop"}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	ends := map[string]bool{}
+	for _, f := range endFuncs {
+		ends[f] = true
+	}
+	got := map[string]bool{}
 	for _, c := range cs {
-		if !strings.HasPrefix(c.Func, "ip_rcv") && !strings.HasPrefix(c.Func, "kfree_skb") {
-			t.Errorf("%s matches neither pattern", c.Func)
+		got[c.Func] = true
+		if !strings.HasPrefix(c.Func, "ip_rcv") && !ends[c.Func] {
+			t.Errorf("%s matches no pattern and frees no skb", c.Func)
+		}
+	}
+	// 6.1: kfree_skb_reason carries the reason; sk_skb_reason_drop is 6.11+.
+	for _, f := range []string{"ip_rcv", "kfree_skb_reason", "consume_skb"} {
+		if !got[f] {
+			t.Errorf("%s missing from %v", f, got)
 		}
 	}
 	_, err = Candidates(syms, CandidateOptions{Types: cfg.Types, Patterns: []string{"ip_*"}, Max: 3})

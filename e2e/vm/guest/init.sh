@@ -40,7 +40,9 @@ ip link set dummy0 up
 # bounds one scenario; the host bounds the whole run.
 for s in $SCENARIOS; do
 	say "@@@BEGIN $s up=$(cut -d' ' -f1 /proc/uptime)"
-	(cd /tmp && timeout "${E2E_TIMEOUT:-60}" sh "/scenarios/$s.sh") </dev/null >&3 2>&1
+	# A scenario may ask for more time with a "# timeout: SECONDS" line.
+	limit=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "/scenarios/$s.sh" | head -1)
+	(cd /tmp && timeout "${limit:-${E2E_TIMEOUT:-60}}" sh "/scenarios/$s.sh") </dev/null >&3 2>&1
 	say "@@@END $s rc=$? up=$(cut -d' ' -f1 /proc/uptime)"
 	say "@@@STATE $s"
 	tracing_state >&3
