@@ -32,7 +32,7 @@ import (
 // bootTimeout bounds one boot with every scenario: a hung guest fails the
 // run instead of hanging CI. It is far above the usual minute so that a
 // loaded machine (qemu emulates on a shared CPU) does not fail the suite.
-const bootTimeout = 5 * time.Minute
+const bootTimeout = 12 * time.Minute
 
 // builds builds surftrace once per architecture for the boots that run in
 // parallel.
