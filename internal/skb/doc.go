@@ -43,6 +43,12 @@
 // followed through functions where its headers are unknown, until a
 // function that frees it (kfree_skb_reason, consume_skb, kfree_skbmem…);
 // pwru calls this --filter-track-skb and has it off by default.
+// A clone or copy (skb_clone, skb_copy, pskb_copy: what a tap, a bridge
+// flood or a forwarding path makes) is another sk_buff at another
+// address, and its address is not linked to the original's: it is not
+// followed as the same packet. It carries the same headers, so a filter
+// on addresses, ports or protocol matches it on its own, and it shows up
+// as a second path with its own skb address.
 //
 // Every probe event crosses trace_pipe, so the event rate is the number
 // of probed functions a packet passes times the packet rate: 20 to 45
