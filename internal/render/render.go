@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bufio"
 	"io"
 
 	"github.com/surftrace/surftrace/internal/probe"
@@ -41,7 +40,8 @@ const (
 // Renderer renders trace lines one at a time. It is not safe for
 // concurrent use.
 type Renderer struct {
-	w      *bufio.Writer
+	w      io.Writer
+	buf    []byte // output not yet written to w (see put)
 	opts   Options
 	lost   uint64
 	events uint64
@@ -49,7 +49,6 @@ type Renderer struct {
 	// -s, -c N ends only then.
 	stacked bool
 	err     error
-	out     []byte // text mode: the converted line
 	hdr     header // the line being rendered
 	tmp     header // scratch for lookahead, so hdr stays intact
 	args    []arg  // its arguments
@@ -68,9 +67,9 @@ type Renderer struct {
 // when done (Copy does).
 func New(w io.Writer, opts Options) *Renderer {
 	r := &Renderer{
-		w:    bufio.NewWriterSize(w, 64<<10),
+		w:    w,
+		buf:  make([]byte, 0, outSize+4<<10),
 		opts: opts,
-		out:  make([]byte, 0, 512),
 		args: make([]arg, 0, 16),
 	}
 	r.q.sawStack = opts.Stacks
@@ -131,12 +130,6 @@ func (r *Renderer) Flush() error {
 	r.q.drain(r, true)
 	r.flushWriter()
 	return r.err
-}
-
-func (r *Renderer) flushWriter() {
-	if r.err == nil {
-		r.err = r.w.Flush()
-	}
 }
 
 func (r *Renderer) flushJoin() {
@@ -273,7 +266,10 @@ func (r *Renderer) other(line []byte) {
 
 // emitText writes the line with every convertible value replaced.
 func (r *Renderer) emitText(b []byte) {
-	out := r.out[:0]
+	if r.err != nil {
+		return
+	}
+	out := r.buf
 	last := 0
 	for i := range r.args {
 		a := &r.args[i]
@@ -289,22 +285,8 @@ func (r *Renderer) emitText(b []byte) {
 			out = out[:mark]
 		}
 	}
-	if last == 0 {
-		r.write(b)
-		return
-	}
-	out = append(out, b[last:]...)
-	r.out = out
-	r.write(out)
+	r.buf = append(append(out, b[last:]...), '\n')
+	r.spill()
 }
 
-func (r *Renderer) write(b []byte) {
-	if r.err != nil {
-		return
-	}
-	if _, err := r.w.Write(b); err != nil {
-		r.err = err
-		return
-	}
-	r.err = r.w.WriteByte('\n')
-}
+func (r *Renderer) write(b []byte) { r.put(b) }
