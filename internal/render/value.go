@@ -19,6 +19,16 @@ func parseDec(b []byte) (uint64, bool) {
 		return 0, false
 	}
 	var v uint64
+	if len(b) <= 19 {
+		// 19 digits stay below 2^64: no overflow test (a division) per digit.
+		for _, c := range b {
+			if !isDigit(c) {
+				return 0, false
+			}
+			v = v*10 + uint64(c-'0')
+		}
+		return v, true
+	}
 	for _, c := range b {
 		if !isDigit(c) {
 			return 0, false
@@ -39,21 +49,31 @@ func parseHex(b []byte) (uint64, bool) {
 	}
 	var v uint64
 	for _, c := range b {
-		var d byte
-		switch {
-		case isDigit(c):
-			d = c - '0'
-		case c >= 'a' && c <= 'f':
-			d = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			d = c - 'A' + 10
-		default:
+		d := hexValue[c]
+		if d < 0 {
 			return 0, false
 		}
 		v = v<<4 | uint64(d)
 	}
 	return v, true
 }
+
+// hexValue is the value of a hex digit, -1 for other bytes.
+var hexValue = func() (t [256]int8) {
+	for c := range t {
+		switch {
+		case isDigit(byte(c)):
+			t[c] = int8(c - '0')
+		case c >= 'a' && c <= 'f':
+			t[c] = int8(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			t[c] = int8(c - 'A' + 10)
+		default:
+			t[c] = -1
+		}
+	}
+	return t
+}()
 
 func isHexPrefix(b []byte) bool { return len(b) > 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X') }
 
@@ -108,7 +128,7 @@ func arrayBytes(b []byte, dst []byte) bool {
 		if n == len(dst) {
 			return false
 		}
-		v, ok := intBits(e, 1)
+		v, ok := byteBits(e)
 		if !ok {
 			return false
 		}
@@ -117,6 +137,21 @@ func arrayBytes(b []byte, dst []byte) bool {
 		b = rest
 	}
 	return n == len(dst)
+}
+
+// byteBits is intBits(e, 1), taking the kernel's "0xNN" of an x8 array
+// element without the general parse.
+func byteBits(e []byte) (uint64, bool) {
+	if (len(e) == 3 || len(e) == 4) && e[0] == '0' && e[1] == 'x' {
+		hi, lo := int8(0), hexValue[e[2]]
+		if len(e) == 4 {
+			hi, lo = lo, hexValue[e[3]]
+		}
+		if hi >= 0 && lo >= 0 {
+			return uint64(hi)<<4 | uint64(lo), true
+		}
+	}
+	return intBits(e, 1)
 }
 
 // convert appends the display form of value v, or reports false (and
@@ -147,7 +182,7 @@ func convert(dst, v []byte, d probe.Display, enum map[int64]string, jsonOut bool
 		} else if !arrayBytes(v, a[:]) {
 			return dst, false
 		}
-		return quoteIf(dst, jsonOut, func(b []byte) []byte { return netip.AddrFrom4(a).AppendTo(b) }), true
+		return quoteIf(dst, jsonOut, func(b []byte) []byte { return appendIPv4(b, a) }), true
 	case probe.DisplayIPv6:
 		var a [16]byte
 		if !arrayBytes(v, a[:]) {
@@ -188,6 +223,24 @@ func convert(dst, v []byte, d probe.Display, enum map[int64]string, jsonOut bool
 		return strconv.AppendUint(dst, u, 10), true
 	}
 	return dst, false
+}
+
+// appendIPv4 appends the dotted decimal form, as netip.Addr.AppendTo would.
+func appendIPv4(dst []byte, a [4]byte) []byte {
+	for i, c := range a {
+		if i > 0 {
+			dst = append(dst, '.')
+		}
+		switch {
+		case c >= 100:
+			dst = append(dst, '0'+c/100, '0'+c/10%10, '0'+c%10)
+		case c >= 10:
+			dst = append(dst, '0'+c/10, '0'+c%10)
+		default:
+			dst = append(dst, '0'+c)
+		}
+	}
+	return dst
 }
 
 func quoteIf(dst []byte, q bool, f func([]byte) []byte) []byte {
