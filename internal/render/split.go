@@ -256,7 +256,10 @@ func displayOf(name []byte) probe.Display {
 	}
 	switch name[0] {
 	case 'i', 'm', 'b', 'B':
-		return probe.DisplayForName(string(name[:min(len(name), 4)]))
+		// Every prefix ends in '_' at its third or fourth byte.
+		if name[2] == '_' || len(name) > 3 && name[3] == '_' {
+			return probe.DisplayForName(string(name[:min(len(name), 4)]))
+		}
 	}
 	return probe.DisplayDefault
 }

@@ -1,10 +1,13 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"net/netip"
 	"strconv"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/probe"
 )
 
 // appendIPv4 must print what netip prints, for every octet value.
@@ -42,6 +45,33 @@ func TestParseDecBounds(t *testing.T) {
 		want, err := strconv.ParseUint(s, 10, 64)
 		if gok != (err == nil) || gok && got != want {
 			t.Errorf("parseDec(%q) = %d, %v; ParseUint = %d, %v", s, got, gok, want, err)
+		}
+	}
+}
+
+// indexCPUOpen must find what bytes.Index finds, from any start.
+func TestIndexCPUOpen(t *testing.T) {
+	for _, s := range []string{"", " ", "[", " [", "[ [", "a [b [c", "  [[ [", "x[y] [001]", "[[[[ ", "a  [", "ab ["} {
+		b := []byte(s)
+		for from := 0; from <= len(b); from++ {
+			want := bytes.Index(b[from:], []byte(" ["))
+			if want >= 0 {
+				want += from
+			}
+			if got := indexCPUOpen(b, from); got != want {
+				t.Errorf("indexCPUOpen(%q, %d) = %d, want %d", s, from, got, want)
+			}
+		}
+	}
+}
+
+// displayOf filters names before asking probe.DisplayForName; it must
+// agree with it on every name.
+func TestDisplayOfAgrees(t *testing.T) {
+	for _, n := range []string{"ip_dst", "ip6_a", "mac_src", "b16_dest", "b32_x", "b64_seq", "B16_x", "B32_mark", "B64_y",
+		"ip", "ip_", "ip6", "ip6_", "mac", "mac_", "b16", "b16_", "body", "bits", "B", "i_x", "m_x", "bx_y", "ipx_y", "proto", "comm"} {
+		if got, want := displayOf([]byte(n)), probe.DisplayForName(n); got != want {
+			t.Errorf("displayOf(%q) = %v, want %v", n, got, want)
 		}
 	}
 }
