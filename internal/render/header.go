@@ -134,12 +134,11 @@ func parseAfterCPU(b []byte, i int, h *header) bool {
 		return false
 	}
 	i = skipSpaces(b, i)
-	te := tokenEnd(b, i)
-	if !isTimestamp(b[i:te]) {
+	te, ok := timestampEnd(b, i)
+	if !ok {
 		h.flags, h.hasFlags = span{i, te}, true
 		i = skipSpaces(b, te)
-		te = tokenEnd(b, i)
-		if !isTimestamp(b[i:te]) {
+		if te, ok = timestampEnd(b, i); !ok {
 			return false
 		}
 	}
@@ -168,6 +167,34 @@ func parseAfterCPU(b []byte, i int, h *header) bool {
 	h.event = span{i, j}
 	h.payload = min(j+2, n)
 	return true
+}
+
+// timestampEnd returns the end of the space-delimited token at b[i:] and
+// whether that token is a timestamp, as isTimestamp tells, in one pass
+// over the usual timestamp.
+func timestampEnd(b []byte, i int) (int, bool) {
+	n := len(b)
+	j := i
+	for j < n && isDigit(b[j]) {
+		j++
+	}
+	if j == i {
+		return tokenEnd(b, i), false
+	}
+	if j < n && b[j] == '.' {
+		k := j + 1
+		for k < n && isDigit(b[k]) {
+			k++
+		}
+		if k == j+1 {
+			return tokenEnd(b, i), false
+		}
+		j = k
+	}
+	if j < n && b[j] == ':' && (j+1 == n || b[j+1] == ' ') {
+		return j + 1, true
+	}
+	return tokenEnd(b, i), false
 }
 
 // isTimestamp matches "DIGITS[.DIGITS]:".

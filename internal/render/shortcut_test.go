@@ -75,3 +75,18 @@ func TestDisplayOfAgrees(t *testing.T) {
 		}
 	}
 }
+
+// timestampEnd must agree with tokenEnd and isTimestamp.
+func TestTimestampEnd(t *testing.T) {
+	for _, s := range []string{"", " ", "1", "1:", "1: ", "12.5:", "12.5: x", "1.:", "1.2.3:", ".5:", "12::", "123:x", "d..1.", "....",
+		"12648619.000384: f0:", "5: ", "x 1:", "00:"} {
+		b := []byte(s)
+		for i := 0; i <= len(b); i++ {
+			te, ok := timestampEnd(b, i)
+			wte := tokenEnd(b, i)
+			if te != wte || ok != isTimestamp(b[i:wte]) {
+				t.Errorf("timestampEnd(%q, %d) = %d, %v; want %d, %v", s, i, te, ok, wte, isTimestamp(b[i:wte]))
+			}
+		}
+	}
+}
