@@ -187,9 +187,17 @@ func (r *Renderer) parseEvent(b []byte) bool {
 }
 
 func (r *Renderer) parsePayload(b []byte) {
+	ev := r.opts.Schema.lookup(r.hdr.event.of(b))
+	if !r.opts.JSON && ev == nil && plainText(b[r.hdr.payload:]) {
+		// The text line is written as it is: nothing in it converts and
+		// no string in it can be open, so its values need no split.
+		r.args = r.args[:0]
+		r.text, r.hasText, r.hasLoc, r.hasFrom = span{}, false, false, false
+		return
+	}
 	var p int
 	r.loc, r.from, r.hasLoc, r.hasFrom, p = location(b, r.hdr.payload)
-	r.splitArgs(b, p, r.opts.Schema.lookup(r.hdr.event.of(b)))
+	r.splitArgs(b, p, ev)
 }
 
 // openTail reports whether the parsed line ends inside a string: its last

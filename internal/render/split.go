@@ -247,6 +247,35 @@ func isIdentStart(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
 }
 
+// plainText reports whether a payload split on the names it shows alone
+// would have no value to convert and no string, looking only for a quote
+// and for text like a prefix ("ip_", "b16_", …) anywhere in it. It may
+// answer false for a payload that is plain after all, never the reverse.
+func plainText(b []byte) bool {
+	if bytes.IndexByte(b, '"') >= 0 {
+		return false
+	}
+	for i := 0; ; i++ {
+		k := bytes.IndexByte(b[i:], '_')
+		if k < 0 {
+			return true
+		}
+		i += k
+		// A prefix is "ip_" or four bytes starting with one of "imbB".
+		if i >= 2 && b[i-2] == 'i' && b[i-1] == 'p' {
+			return false
+		}
+		if i >= 3 {
+			switch b[i-3] {
+			case 'i', 'm', 'b', 'B':
+				if displayOf(b[i-3:i+1]) != probe.DisplayDefault {
+					return false
+				}
+			}
+		}
+	}
+}
+
 // displayOf is probe.DisplayForName on a name from the line. Only the
 // first four bytes decide a prefix, and converting at most four bytes to a
 // string does not allocate.
