@@ -90,3 +90,22 @@ func TestTimestampEnd(t *testing.T) {
 		}
 	}
 }
+
+// hexArrayBytes, when it accepts an array, must read what the general
+// parse reads.
+func TestHexArrayBytes(t *testing.T) {
+	for _, s := range []string{"{0x1,0x2}", "{0xff,0x0}", "{0xFF,0xa}", "{0x1,0x2,0x3}", "{0x1}", "{0x1,}", "{,0x1}", "{0x100,0x1}",
+		"{0xabc,0x1}", "{1,2}", "{0x1,2}", "{0x,0x1}", "{0x1 ,0x2}", "{}", "{", "0x1,0x2", "{0X1,0x2}", "{0x1,0x2}}", "{0x01,0x02}"} {
+		for _, n := range []int{0, 1, 2, 3} {
+			var got, want [3]byte
+			ok := hexArrayBytes([]byte(s), got[:n])
+			wok := anyArrayBytes([]byte(s), want[:n])
+			if ok && (!wok || got != want) {
+				t.Errorf("hexArrayBytes(%q, %d) = %v %v; general parse %v %v", s, n, got[:n], ok, want[:n], wok)
+			}
+			if arrayBytes([]byte(s), got[:n]) != wok {
+				t.Errorf("arrayBytes(%q, %d) disagrees with the general parse", s, n)
+			}
+		}
+	}
+}

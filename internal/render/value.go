@@ -108,6 +108,46 @@ func intBits(b []byte, size int) (uint64, bool) {
 
 // arrayBytes parses "{e,e,…}" of exactly len(dst) byte-sized elements.
 func arrayBytes(b []byte, dst []byte) bool {
+	return hexArrayBytes(b, dst) || anyArrayBytes(b, dst)
+}
+
+// hexArrayBytes parses the array as the kernel prints an x8 array,
+// "{0xNN,0xN,…}", in one pass; on anything else it reports false and
+// anyArrayBytes, the general parse, decides.
+func hexArrayBytes(b []byte, dst []byte) bool {
+	n := len(b)
+	if n < 2 || b[0] != '{' || b[n-1] != '}' || len(dst) == 0 {
+		return false
+	}
+	i := 1
+	for k := range dst {
+		if k > 0 {
+			if b[i] != ',' {
+				return false
+			}
+			i++
+		}
+		if i+2 >= n || b[i] != '0' || b[i+1] != 'x' {
+			return false
+		}
+		i += 2
+		v := hexValue[b[i]]
+		if v < 0 {
+			return false
+		}
+		i++
+		d := uint8(v)
+		if w := hexValue[b[i]]; w >= 0 {
+			d = d<<4 | uint8(w)
+			i++
+		}
+		dst[k] = d
+	}
+	return i == n-1
+}
+
+// anyArrayBytes is arrayBytes for elements in any form intBits reads.
+func anyArrayBytes(b []byte, dst []byte) bool {
 	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
 		return false
 	}
