@@ -2,7 +2,6 @@ package render
 
 import (
 	"math/bits"
-	"net/netip"
 	"strconv"
 
 	"github.com/surftrace/surftrace/internal/probe"
@@ -228,7 +227,7 @@ func convert(dst, v []byte, d probe.Display, enum map[int64]string, jsonOut bool
 		if !arrayBytes(v, a[:]) {
 			return dst, false
 		}
-		return quoteIf(dst, jsonOut, func(b []byte) []byte { return netip.AddrFrom16(a).AppendTo(b) }), true
+		return quoteIf(dst, jsonOut, func(b []byte) []byte { return appendIPv6(b, &a) }), true
 	case probe.DisplayMAC:
 		var a [6]byte
 		if !arrayBytes(v, a[:]) {
@@ -278,6 +277,60 @@ func appendIPv4(dst []byte, a [4]byte) []byte {
 			dst = append(dst, '0'+c/10, '0'+c%10)
 		default:
 			dst = append(dst, '0'+c)
+		}
+	}
+	return dst
+}
+
+// appendIPv6 appends the RFC 5952 text form, as netip.Addr.AppendTo
+// would: lowercase hex groups without leading zeros, the longest run of
+// two or more zero groups (the first of equal ones) as "::", and an
+// IPv4-mapped address as "::ffff:a.b.c.d".
+func appendIPv6(dst []byte, a *[16]byte) []byte {
+	if [12]byte(a[:12]) == [12]byte{10: 0xff, 11: 0xff} {
+		return appendIPv4(append(dst, "::ffff:"...), [4]byte(a[12:]))
+	}
+	var g [8]uint16
+	for i := range g {
+		g[i] = uint16(a[2*i])<<8 | uint16(a[2*i+1])
+	}
+	zs, ze := -1, -1 // the longest zero run [zs, ze)
+	for i := 0; i < 8; {
+		if g[i] != 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < 8 && g[j] == 0 {
+			j++
+		}
+		if j-i >= 2 && j-i > ze-zs {
+			zs, ze = i, j
+		}
+		i = j
+	}
+	for i := 0; i < 8; i++ {
+		if i == zs {
+			dst = append(dst, ':', ':')
+			i = ze - 1
+			continue
+		}
+		if i > 0 && i != ze {
+			dst = append(dst, ':')
+		}
+		dst = appendHex16(dst, g[i])
+	}
+	return dst
+}
+
+// appendHex16 appends v in lowercase hex without leading zeros.
+func appendHex16(dst []byte, v uint16) []byte {
+	started := false
+	for s := 12; s >= 0; s -= 4 {
+		d := v >> s & 15
+		if d != 0 || started || s == 0 {
+			dst = append(dst, hexDigits[d])
+			started = true
 		}
 	}
 	return dst
