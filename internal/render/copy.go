@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 )
 
 // Copy renders every line of src to w and flushes. It returns at src's
@@ -19,10 +20,15 @@ import (
 // reads always do (they carry whole entries), JSON events are written
 // too, except one still waiting for its stack in a stream that has stack
 // blocks. A regular file is rendered in bulk, flushed only when buffers
-// fill, so its rendering never depends on how reads happened to chunk it.
+// fill, so its rendering never depends on how reads happened to chunk it;
+// in text mode (without MaxEvents or OnEvent) its parts are rendered on
+// several cores at once, to the same bytes.
 func Copy(w io.Writer, src io.Reader, opts Options) error {
-	r := New(w, opts)
 	bulk := isRegularFile(src)
+	if n := min(runtime.GOMAXPROCS(0), maxBulkWorkers); bulk && n > 1 && !opts.JSON && opts.MaxEvents == 0 && opts.OnEvent == nil {
+		return copyParallel(w, src, opts, n)
+	}
+	r := New(w, opts)
 	buf := make([]byte, 256<<10)
 	start, end := 0, 0
 	for {

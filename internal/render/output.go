@@ -21,9 +21,11 @@ func (r *Renderer) put(b []byte) {
 	r.spill()
 }
 
-// spill writes the output once enough of it has collected.
+// spill writes the output once enough of it has collected. A Renderer
+// without a writer (one part of a file rendered in parallel) keeps all of
+// its output in r.buf.
 func (r *Renderer) spill() {
-	if len(r.buf) >= outSize {
+	if len(r.buf) >= outSize && r.w != nil {
 		r.flushWriter()
 	}
 }
