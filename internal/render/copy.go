@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 )
 
 // Copy renders every line of src to w and flushes. It returns at src's
@@ -20,15 +19,10 @@ import (
 // reads always do (they carry whole entries), JSON events are written
 // too, except one still waiting for its stack in a stream that has stack
 // blocks. A regular file is rendered in bulk, flushed only when buffers
-// fill, so its rendering never depends on how reads happened to chunk it;
-// in text mode (without MaxEvents or OnEvent) its parts are rendered on
-// several cores at once, to the same bytes.
+// fill, so its rendering never depends on how reads happened to chunk it.
 func Copy(w io.Writer, src io.Reader, opts Options) error {
-	bulk := isRegularFile(src)
-	if n := min(runtime.GOMAXPROCS(0), maxBulkWorkers); bulk && n > 1 && !opts.JSON && opts.MaxEvents == 0 && opts.OnEvent == nil {
-		return copyParallel(w, src, opts, n)
-	}
 	r := New(w, opts)
+	bulk := isRegularFile(src)
 	buf := make([]byte, 256<<10)
 	start, end := 0, 0
 	for {

@@ -21,11 +21,9 @@ func (r *Renderer) put(b []byte) {
 	r.spill()
 }
 
-// spill writes the output once enough of it has collected. A Renderer
-// without a writer (one part of a file rendered in parallel) keeps all of
-// its output in r.buf.
+// spill writes the output once enough of it has collected.
 func (r *Renderer) spill() {
-	if len(r.buf) >= outSize && r.w != nil {
+	if len(r.buf) >= outSize {
 		r.flushWriter()
 	}
 }
