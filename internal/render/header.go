@@ -174,18 +174,12 @@ func parseAfterCPU(b []byte, i int, h *header) bool {
 // over the usual timestamp.
 func timestampEnd(b []byte, i int) (int, bool) {
 	n := len(b)
-	j := i
-	for j < n && isDigit(b[j]) {
-		j++
-	}
+	j := skipDigits(b, i)
 	if j == i {
 		return tokenEnd(b, i), false
 	}
 	if j < n && b[j] == '.' {
-		k := j + 1
-		for k < n && isDigit(b[k]) {
-			k++
-		}
+		k := skipDigits(b, j+1)
 		if k == j+1 {
 			return tokenEnd(b, i), false
 		}
@@ -301,12 +295,7 @@ func skipSpaces(b []byte, i int) int {
 	return i
 }
 
-func tokenEnd(b []byte, i int) int {
-	if k := bytes.IndexByte(b[i:], ' '); k >= 0 {
-		return i + k
-	}
-	return len(b)
-}
+func tokenEnd(b []byte, i int) int { return indexSpace(b, i) }
 
 func allBytes(b []byte, f func(byte) bool) bool {
 	for _, c := range b {

@@ -142,3 +142,42 @@ func TestAppendIPv6(t *testing.T) {
 		}
 	}
 }
+
+// indexSpace and skipDigits read eight bytes at a time; they must agree
+// with a byte loop on every byte value and at every offset.
+func TestScanWords(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabets := []string{" 0123456789", "0123456789", "09:./ ", "", "all"}
+	for _, al := range alphabets {
+		for n := 0; n < 40; n++ {
+			for rep := 0; rep < 50; rep++ {
+				b := make([]byte, n)
+				for i := range b {
+					if al == "all" || al == "" {
+						b[i] = byte(rng.Uint32())
+					} else {
+						b[i] = al[rng.IntN(len(al))]
+					}
+				}
+				for i := 0; i <= n; i++ {
+					ws := bytes.IndexByte(b[i:], ' ')
+					if ws < 0 {
+						ws = n
+					} else {
+						ws += i
+					}
+					if got := indexSpace(b, i); got != ws {
+						t.Fatalf("indexSpace(%q, %d) = %d, want %d", b, i, got, ws)
+					}
+					wd := i
+					for wd < n && b[wd] >= '0' && b[wd] <= '9' {
+						wd++
+					}
+					if got := skipDigits(b, i); got != wd {
+						t.Fatalf("skipDigits(%q, %d) = %d, want %d", b, i, got, wd)
+					}
+				}
+			}
+		}
+	}
+}

@@ -175,12 +175,7 @@ func valueEnd(b []byte, vs int, budget *int) (end, next int) {
 			return n, -1 // no closing quote: a string cut by a newline
 		}
 	}
-	// Most values are a short number: a plain loop finds its end sooner
-	// than a call to bytes.IndexByte.
-	for j := vs; j < n; j++ {
-		if b[j] != ' ' {
-			continue
-		}
+	for j := indexSpace(b, vs); j < n; j = indexSpace(b, j+1) {
 		if eq := identEq(b, j+1); eq >= 0 {
 			return j, eq
 		}
