@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"strconv"
 
@@ -126,7 +127,7 @@ func hexArrayBytes(b []byte, dst []byte) bool {
 			}
 			i++
 		}
-		if i+2 >= n || b[i] != '0' || b[i+1] != 'x' {
+		if i+2 >= n || binary.LittleEndian.Uint16(b[i:]) != 'x'<<8|'0' {
 			return false
 		}
 		i += 2
@@ -325,15 +326,15 @@ func appendIPv6(dst []byte, a *[16]byte) []byte {
 
 // appendHex16 appends v in lowercase hex without leading zeros.
 func appendHex16(dst []byte, v uint16) []byte {
-	started := false
-	for s := 12; s >= 0; s -= 4 {
-		d := v >> s & 15
-		if d != 0 || started || s == 0 {
-			dst = append(dst, hexDigits[d])
-			started = true
-		}
+	switch {
+	case v >= 0x1000:
+		return append(dst, hexDigits[v>>12], hexDigits[v>>8&15], hexDigits[v>>4&15], hexDigits[v&15])
+	case v >= 0x100:
+		return append(dst, hexDigits[v>>8], hexDigits[v>>4&15], hexDigits[v&15])
+	case v >= 0x10:
+		return append(dst, hexDigits[v>>4], hexDigits[v&15])
 	}
-	return dst
+	return append(dst, hexDigits[v])
 }
 
 func quoteIf(dst []byte, q bool, f func([]byte) []byte) []byte {
