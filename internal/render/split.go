@@ -247,13 +247,11 @@ func isIdentStart(c byte) bool {
 // and for text like a prefix ("ip_", "b16_", …) anywhere in it. It may
 // answer false for a payload that is plain after all, never the reverse.
 func plainText(b []byte) bool {
-	if bytes.IndexByte(b, '"') >= 0 {
-		return false
-	}
+	// Prefixes first: a line that has one usually shows it early.
 	for i := 0; ; i++ {
 		k := bytes.IndexByte(b[i:], '_')
 		if k < 0 {
-			return true
+			return bytes.IndexByte(b, '"') < 0
 		}
 		i += k
 		// A prefix is "ip_" or four bytes starting with one of "imbB".
