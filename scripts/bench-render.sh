@@ -3,7 +3,7 @@
 #  1. the Go benchmarks of internal/render (lines/s, allocs per line)
 #  2. the whole `surftrace render CORPUS` process against `cat CORPUS` on a
 #     generated corpus of $LINES realistic trace_pipe lines (default
-#     1,000,000), $ROUNDS interleaved rounds (default 7), medians.
+#     1,000,000), $ROUNDS interleaved rounds (default 11), medians.
 #
 # The ratio to cat is taken with the output written to a file and with
 # the output piped into `cat >/dev/null`, as a user reads it. Output to
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LINES=${LINES:-1000000}
-ROUNDS=${ROUNDS:-7}
+ROUNDS=${ROUNDS:-11}
 CGO_ENABLED=0 go build -trimpath -o bin/surftrace ./cmd/surftrace
 
 tmp=$(mktemp -d)
