@@ -3,8 +3,11 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/probe"
 )
 
 // FuzzRender feeds arbitrary text through every mode: text and JSON, with
@@ -50,6 +53,31 @@ func FuzzRender(f *testing.F) {
 			}
 			if l == "" && out.Len() > 0 {
 				t.Fatalf("empty JSON line from input %q", data)
+			}
+		}
+	})
+}
+
+// FuzzPlainText checks the shortcut of the text renderer: a payload
+// plainText accepts, split on its names, has no value to convert and no
+// value that is a string (which could be open).
+func FuzzPlainText(f *testing.F) {
+	for _, l := range []string{"ret=1400 arg1=0xffff88f7fb2fa160", "prev_comm=bash prev_pid=65545 prev_state=D ==> next_comm=swapper/1",
+		"x=1 ip_dst=2", "a=1 xip_b=2", "s=\"open", "ip6_a={0x1} mac_b={0x2}", "_=1 __ip_=3", "B64_x=1", "v=1 b32_=2 ip_", "free text ip"} {
+		f.Add([]byte(l))
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		if !plainText(payload) {
+			return
+		}
+		r := New(io.Discard, Options{})
+		r.splitNames(payload, 0)
+		for _, a := range r.args {
+			if a.display != probe.DisplayDefault {
+				t.Fatalf("plainText(%q) but %q converts", payload, a.name.of(payload))
+			}
+			if v := a.val.of(payload); len(v) > 0 && v[0] == '"' {
+				t.Fatalf("plainText(%q) but %q is a string", payload, a.name.of(payload))
 			}
 		}
 	})

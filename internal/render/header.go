@@ -27,7 +27,6 @@ type header struct {
 }
 
 var (
-	cpuOpen        = []byte(" [")
 	stackTrace     = []byte("<stack trace>")
 	userStackTrace = []byte("<user stack trace>")
 	framePrefix    = []byte(" => ")
@@ -55,12 +54,12 @@ func parseHeader(b []byte, h *header) bool {
 		start++
 	}
 	from := start
+	window := b[:min(len(b), start+maxTask)]
 	for {
-		j := bytes.Index(b[from:min(len(b), start+maxTask)], cpuOpen)
+		j := indexCPUOpen(window, from)
 		if j < 0 {
 			return false
 		}
-		j += from
 		k, cpu := j+2, 0
 		for k < len(b) && isDigit(b[k]) && k-j < 8 {
 			cpu = cpu*10 + int(b[k]-'0')
@@ -72,6 +71,23 @@ func parseHeader(b []byte, h *header) bool {
 		}
 		from = j + 1
 	}
+}
+
+// indexCPUOpen returns the index of the first " [" in b at or after from,
+// or -1. It looks for the '[', which a comm seldom holds, rather than for
+// the space, which pads every short comm.
+func indexCPUOpen(b []byte, from int) int {
+	for i := from + 1; i < len(b); i++ {
+		k := bytes.IndexByte(b[i:], '[')
+		if k < 0 {
+			return -1
+		}
+		i += k
+		if b[i-1] == ' ' {
+			return i - 1
+		}
+	}
+	return -1
 }
 
 // parseTask reads "COMM-PID" with an optional "(TGID)" (options/record-tgid)
@@ -118,12 +134,11 @@ func parseAfterCPU(b []byte, i int, h *header) bool {
 		return false
 	}
 	i = skipSpaces(b, i)
-	te := tokenEnd(b, i)
-	if !isTimestamp(b[i:te]) {
+	te, ok := timestampEnd(b, i)
+	if !ok {
 		h.flags, h.hasFlags = span{i, te}, true
 		i = skipSpaces(b, te)
-		te = tokenEnd(b, i)
-		if !isTimestamp(b[i:te]) {
+		if te, ok = timestampEnd(b, i); !ok {
 			return false
 		}
 	}
@@ -134,6 +149,7 @@ func parseAfterCPU(b []byte, i int, h *header) bool {
 	}
 	rest := b[i:]
 	switch {
+	case len(rest) > 0 && rest[0] != '<':
 	case bytes.HasPrefix(rest, stackTrace):
 		h.event, h.stack, h.payload = span{i, i + len(stackTrace)}, kernelStack, n
 		return true
@@ -151,6 +167,28 @@ func parseAfterCPU(b []byte, i int, h *header) bool {
 	h.event = span{i, j}
 	h.payload = min(j+2, n)
 	return true
+}
+
+// timestampEnd returns the end of the space-delimited token at b[i:] and
+// whether that token is a timestamp, as isTimestamp tells, in one pass
+// over the usual timestamp.
+func timestampEnd(b []byte, i int) (int, bool) {
+	n := len(b)
+	j := skipDigits(b, i)
+	if j == i {
+		return tokenEnd(b, i), false
+	}
+	if j < n && b[j] == '.' {
+		k := skipDigits(b, j+1)
+		if k == j+1 {
+			return tokenEnd(b, i), false
+		}
+		j = k
+	}
+	if j < n && b[j] == ':' && (j+1 == n || b[j+1] == ' ') {
+		return j + 1, true
+	}
+	return tokenEnd(b, i), false
 }
 
 // isTimestamp matches "DIGITS[.DIGITS]:".
@@ -200,7 +238,7 @@ func location(b []byte, p int) (loc, from span, hasLoc, hasFrom bool, args int) 
 // parseLost reads "CPU:N [LOST M EVENTS]" (or "[LOST EVENTS]" when the
 // kernel could not count); an unknown count is reported as 0.
 func parseLost(b []byte) (cpu int, n uint64, ok bool) {
-	if !bytes.HasPrefix(b, lostPrefix) {
+	if len(b) < len(lostPrefix) || b[0] != 'C' || !bytes.HasPrefix(b, lostPrefix) {
 		return 0, 0, false
 	}
 	i := len(lostPrefix)
@@ -229,7 +267,7 @@ func parseLost(b []byte) (cpu int, n uint64, ok bool) {
 
 // frame returns the symbol of a " => SYM" stack line.
 func frame(b []byte) ([]byte, bool) {
-	if !bytes.HasPrefix(b, framePrefix) {
+	if len(b) < len(framePrefix) || b[1] != '=' || !bytes.HasPrefix(b, framePrefix) {
 		return nil, false
 	}
 	f := b[len(framePrefix):]
@@ -257,12 +295,7 @@ func skipSpaces(b []byte, i int) int {
 	return i
 }
 
-func tokenEnd(b []byte, i int) int {
-	if k := bytes.IndexByte(b[i:], ' '); k >= 0 {
-		return i + k
-	}
-	return len(b)
-}
+func tokenEnd(b []byte, i int) int { return indexSpace(b, i) }
 
 func allBytes(b []byte, f func(byte) bool) bool {
 	for _, c := range b {

@@ -146,19 +146,15 @@ func (q *queue) emitHead(r *Renderer) {
 	if r.err != nil {
 		return
 	}
-	r.w.Write(p.obj)
+	out := append(r.buf, p.obj...)
 	if p.hasStack {
-		r.w.WriteString(`,"stack":[`)
-		r.w.Write(p.stack)
-		r.w.WriteByte(']')
+		out = append(append(append(out, `,"stack":[`...), p.stack...), ']')
 	}
 	if p.hasUstack {
-		r.w.WriteString(`,"user_stack":[`)
-		r.w.Write(p.ustack)
-		r.w.WriteByte(']')
+		out = append(append(append(out, `,"user_stack":[`...), p.ustack...), ']')
 	}
-	// bufio.Writer keeps its first error: checking the last write is enough.
-	_, r.err = r.w.WriteString("}\n")
+	r.buf = append(out, "}\n"...)
+	r.spill()
 }
 
 // appendHeader appends the object's opening and the line's fixed fields.

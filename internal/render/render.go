@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bufio"
 	"io"
 
 	"github.com/surftrace/surftrace/internal/probe"
@@ -41,7 +40,8 @@ const (
 // Renderer renders trace lines one at a time. It is not safe for
 // concurrent use.
 type Renderer struct {
-	w      *bufio.Writer
+	w      io.Writer
+	buf    []byte // output not yet written to w (see put)
 	opts   Options
 	lost   uint64
 	events uint64
@@ -49,7 +49,6 @@ type Renderer struct {
 	// -s, -c N ends only then.
 	stacked bool
 	err     error
-	out     []byte // text mode: the converted line
 	hdr     header // the line being rendered
 	tmp     header // scratch for lookahead, so hdr stays intact
 	args    []arg  // its arguments
@@ -68,9 +67,9 @@ type Renderer struct {
 // when done (Copy does).
 func New(w io.Writer, opts Options) *Renderer {
 	r := &Renderer{
-		w:    bufio.NewWriterSize(w, 64<<10),
+		w:    w,
+		buf:  make([]byte, 0, outSize+4<<10),
 		opts: opts,
-		out:  make([]byte, 0, 512),
 		args: make([]arg, 0, 16),
 	}
 	r.q.sawStack = opts.Stacks
@@ -133,12 +132,6 @@ func (r *Renderer) Flush() error {
 	return r.err
 }
 
-func (r *Renderer) flushWriter() {
-	if r.err == nil {
-		r.err = r.w.Flush()
-	}
-}
-
 func (r *Renderer) flushJoin() {
 	if len(r.join) == 0 {
 		return
@@ -194,9 +187,17 @@ func (r *Renderer) parseEvent(b []byte) bool {
 }
 
 func (r *Renderer) parsePayload(b []byte) {
+	ev := r.opts.Schema.lookup(r.hdr.event.of(b))
+	if !r.opts.JSON && ev == nil && plainText(b[r.hdr.payload:]) {
+		// The text line is written as it is: nothing in it converts and
+		// no string in it can be open, so its values need no split.
+		r.args = r.args[:0]
+		r.text, r.hasText, r.hasLoc, r.hasFrom = span{}, false, false, false
+		return
+	}
 	var p int
 	r.loc, r.from, r.hasLoc, r.hasFrom, p = location(b, r.hdr.payload)
-	r.splitArgs(b, p, r.opts.Schema.lookup(r.hdr.event.of(b)))
+	r.splitArgs(b, p, ev)
 }
 
 // openTail reports whether the parsed line ends inside a string: its last
@@ -273,7 +274,10 @@ func (r *Renderer) other(line []byte) {
 
 // emitText writes the line with every convertible value replaced.
 func (r *Renderer) emitText(b []byte) {
-	out := r.out[:0]
+	if r.err != nil {
+		return
+	}
+	out := r.buf
 	last := 0
 	for i := range r.args {
 		a := &r.args[i]
@@ -289,22 +293,8 @@ func (r *Renderer) emitText(b []byte) {
 			out = out[:mark]
 		}
 	}
-	if last == 0 {
-		r.write(b)
-		return
-	}
-	out = append(out, b[last:]...)
-	r.out = out
-	r.write(out)
+	r.buf = append(append(out, b[last:]...), '\n')
+	r.spill()
 }
 
-func (r *Renderer) write(b []byte) {
-	if r.err != nil {
-		return
-	}
-	if _, err := r.w.Write(b); err != nil {
-		r.err = err
-		return
-	}
-	r.err = r.w.WriteByte('\n')
-}
+func (r *Renderer) write(b []byte) { r.put(b) }

@@ -103,14 +103,17 @@ func (r *Renderer) splitNames(b []byte, p int) {
 		return
 	}
 	budget := maxTries
+	eq := identEq(b, p)
 	for p < n {
-		eq := identEq(b, p)
 		if eq < 0 {
 			break // unreachable: a value only ends before " name=" or at the end
 		}
-		ve := valueEnd(b, eq+1, &budget)
+		ve, next := valueEnd(b, eq+1, &budget)
 		r.args = append(r.args, arg{name: span{p, eq}, val: span{eq + 1, ve}, display: displayOf(b[p:eq])})
 		p = ve + 1
+		if eq = next; eq < 0 {
+			eq = identEq(b, p)
+		}
 	}
 }
 
@@ -122,14 +125,16 @@ func (r *Renderer) splitNames(b []byte, p int) {
 // the rest of the line still reads as values the kernel prints, where a
 // value that is not a string holds no '"'. budget bounds that look-ahead
 // on a line built to make it costly; once spent, the first cut wins.
-func valueEnd(b []byte, vs int, budget *int) int {
+// next is the '=' of the name after the value when the search found it
+// (the caller would look for it again), else -1.
+func valueEnd(b []byte, vs int, budget *int) (end, next int) {
 	n := len(b)
 	if vs < n && (b[vs] == '"' || b[vs] == '{') {
 		cl := byte('"')
 		if b[vs] == '{' {
 			cl = '}'
 		}
-		first := -1
+		first, firstEq := -1, -1
 		for j := vs + 1; j < n; j++ {
 			k := bytes.IndexByte(b[j:], cl)
 			if k < 0 {
@@ -137,46 +142,45 @@ func valueEnd(b []byte, vs int, budget *int) int {
 			}
 			j += k
 			if j == n-1 {
-				return n
+				return n, -1
 			}
-			if !nameFollows(b, j+1) {
+			eq := -1
+			if b[j+1] == ' ' {
+				eq = identEq(b, j+2)
+			}
+			if eq < 0 {
 				continue
 			}
 			if cl == '}' {
-				return j + 1
+				return j + 1, eq
 			}
 			if first < 0 {
-				first = j + 1
+				first, firstEq = j+1, eq
 			}
 			if bytes.IndexByte(b[j+1:], '"') < 0 {
-				return j + 1 // without another quote the rest reads right
+				return j + 1, eq // without another quote the rest reads right
 			}
 			if *budget <= 0 {
-				return first
+				return first, firstEq
 			}
 			*budget--
 			if plausibleRest(b, j+1, budget) {
-				return j + 1
+				return j + 1, eq
 			}
 		}
 		if first >= 0 {
-			return first
+			return first, firstEq
 		}
 		if cl == '"' {
-			return n // no closing quote: a string cut by a newline
+			return n, -1 // no closing quote: a string cut by a newline
 		}
 	}
-	for j := vs; j < n; j++ {
-		k := bytes.IndexByte(b[j:], ' ')
-		if k < 0 {
-			break
-		}
-		j += k
-		if nameFollows(b, j) {
-			return j
+	for j := indexSpace(b, vs); j < n; j = indexSpace(b, j+1) {
+		if eq := identEq(b, j+1); eq >= 0 {
+			return j, eq
 		}
 	}
-	return n
+	return n, -1
 }
 
 // plausibleRest reports whether b[p:], which starts with " name=", splits
@@ -187,7 +191,7 @@ func plausibleRest(b []byte, p int, budget *int) bool {
 		if eq < 0 {
 			return false
 		}
-		ve := valueEnd(b, eq+1, budget)
+		ve, _ := valueEnd(b, eq+1, budget)
 		if v := b[eq+1 : ve]; len(v) > 0 && v[0] != '"' && bytes.IndexByte(v, '"') >= 0 {
 			return false
 		}
@@ -196,30 +200,73 @@ func plausibleRest(b []byte, p int, budget *int) bool {
 	return true
 }
 
-// nameFollows reports whether b[j:] begins with " name=".
-func nameFollows(b []byte, j int) bool {
-	return j < len(b) && b[j] == ' ' && identEq(b, j+1) >= 0
-}
-
 // identEq returns the index of the '=' ending a C identifier at b[p:], or -1.
+// It runs after every space of every value, so it looks bytes up in a table.
 func identEq(b []byte, p int) int {
-	if p >= len(b) || !isIdentStart(b[p]) {
+	if p >= len(b) || identByte[b[p]] != identStart {
 		return -1
 	}
 	for j := p + 1; j < len(b); j++ {
-		c := b[j]
-		if c == '=' {
+		switch identByte[b[j]] {
+		case identEqSign:
 			return j
-		}
-		if !isIdentStart(c) && !isDigit(c) {
+		case 0:
 			return -1
 		}
 	}
 	return -1
 }
 
+// identByte classes bytes for identEq.
+var identByte = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case isIdentStart(byte(c)):
+			t[c] = identStart
+		case isDigit(byte(c)):
+			t[c] = identDigit
+		case c == '=':
+			t[c] = identEqSign
+		}
+	}
+	return t
+}()
+
+const (
+	identStart = 1 + iota
+	identDigit
+	identEqSign
+)
+
 func isIdentStart(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+// plainText reports whether a payload split on the names it shows alone
+// would have no value to convert and no string, looking only for a quote
+// and for text like a prefix ("ip_", "b16_", …) anywhere in it. It may
+// answer false for a payload that is plain after all, never the reverse.
+func plainText(b []byte) bool {
+	// Prefixes first: a line that has one usually shows it early.
+	for i := 0; ; i++ {
+		k := bytes.IndexByte(b[i:], '_')
+		if k < 0 {
+			return bytes.IndexByte(b, '"') < 0
+		}
+		i += k
+		// A prefix is "ip_" or four bytes starting with one of "imbB".
+		if i >= 2 && b[i-2] == 'i' && b[i-1] == 'p' {
+			return false
+		}
+		if i >= 3 {
+			switch b[i-3] {
+			case 'i', 'm', 'b', 'B':
+				if displayOf(b[i-3:i+1]) != probe.DisplayDefault {
+					return false
+				}
+			}
+		}
+	}
 }
 
 // displayOf is probe.DisplayForName on a name from the line. Only the
@@ -231,7 +278,10 @@ func displayOf(name []byte) probe.Display {
 	}
 	switch name[0] {
 	case 'i', 'm', 'b', 'B':
-		return probe.DisplayForName(string(name[:min(len(name), 4)]))
+		// Every prefix ends in '_' at its third or fourth byte.
+		if name[2] == '_' || len(name) > 3 && name[3] == '_' {
+			return probe.DisplayForName(string(name[:min(len(name), 4)]))
+		}
 	}
 	return probe.DisplayDefault
 }

@@ -78,7 +78,7 @@ func TestStackQueueBounded(t *testing.T) {
 	for i := 0; i < 3*maxPending; i++ {
 		r.Line([]byte(ev("001", "other")))
 	}
-	r.w.Flush()
+	r.flushWriter()
 	if got := eventsOf(t, out.String()); len(got) < 2*maxPending || got[0] != "first:" {
 		t.Fatalf("queue not bounded or out of order: %d written, first %q", len(got), got[:1])
 	}

@@ -1,8 +1,8 @@
 package render
 
 import (
+	"encoding/binary"
 	"math/bits"
-	"net/netip"
 	"strconv"
 
 	"github.com/surftrace/surftrace/internal/probe"
@@ -19,6 +19,16 @@ func parseDec(b []byte) (uint64, bool) {
 		return 0, false
 	}
 	var v uint64
+	if len(b) <= 19 {
+		// 19 digits stay below 2^64: no overflow test (a division) per digit.
+		for _, c := range b {
+			if !isDigit(c) {
+				return 0, false
+			}
+			v = v*10 + uint64(c-'0')
+		}
+		return v, true
+	}
 	for _, c := range b {
 		if !isDigit(c) {
 			return 0, false
@@ -39,21 +49,31 @@ func parseHex(b []byte) (uint64, bool) {
 	}
 	var v uint64
 	for _, c := range b {
-		var d byte
-		switch {
-		case isDigit(c):
-			d = c - '0'
-		case c >= 'a' && c <= 'f':
-			d = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			d = c - 'A' + 10
-		default:
+		d := hexValue[c]
+		if d < 0 {
 			return 0, false
 		}
 		v = v<<4 | uint64(d)
 	}
 	return v, true
 }
+
+// hexValue is the value of a hex digit, -1 for other bytes.
+var hexValue = func() (t [256]int8) {
+	for c := range t {
+		switch {
+		case isDigit(byte(c)):
+			t[c] = int8(c - '0')
+		case c >= 'a' && c <= 'f':
+			t[c] = int8(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			t[c] = int8(c - 'A' + 10)
+		default:
+			t[c] = -1
+		}
+	}
+	return t
+}()
 
 func isHexPrefix(b []byte) bool { return len(b) > 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X') }
 
@@ -88,6 +108,46 @@ func intBits(b []byte, size int) (uint64, bool) {
 
 // arrayBytes parses "{e,e,…}" of exactly len(dst) byte-sized elements.
 func arrayBytes(b []byte, dst []byte) bool {
+	return hexArrayBytes(b, dst) || anyArrayBytes(b, dst)
+}
+
+// hexArrayBytes parses the array as the kernel prints an x8 array,
+// "{0xNN,0xN,…}", in one pass; on anything else it reports false and
+// anyArrayBytes, the general parse, decides.
+func hexArrayBytes(b []byte, dst []byte) bool {
+	n := len(b)
+	if n < 2 || b[0] != '{' || b[n-1] != '}' || len(dst) == 0 {
+		return false
+	}
+	i := 1
+	for k := range dst {
+		if k > 0 {
+			if b[i] != ',' {
+				return false
+			}
+			i++
+		}
+		if i+2 >= n || binary.LittleEndian.Uint16(b[i:]) != 'x'<<8|'0' {
+			return false
+		}
+		i += 2
+		v := hexValue[b[i]]
+		if v < 0 {
+			return false
+		}
+		i++
+		d := uint8(v)
+		if w := hexValue[b[i]]; w >= 0 {
+			d = d<<4 | uint8(w)
+			i++
+		}
+		dst[k] = d
+	}
+	return i == n-1
+}
+
+// anyArrayBytes is arrayBytes for elements in any form intBits reads.
+func anyArrayBytes(b []byte, dst []byte) bool {
 	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
 		return false
 	}
@@ -108,7 +168,7 @@ func arrayBytes(b []byte, dst []byte) bool {
 		if n == len(dst) {
 			return false
 		}
-		v, ok := intBits(e, 1)
+		v, ok := byteBits(e)
 		if !ok {
 			return false
 		}
@@ -117,6 +177,21 @@ func arrayBytes(b []byte, dst []byte) bool {
 		b = rest
 	}
 	return n == len(dst)
+}
+
+// byteBits is intBits(e, 1), taking the kernel's "0xNN" of an x8 array
+// element without the general parse.
+func byteBits(e []byte) (uint64, bool) {
+	if (len(e) == 3 || len(e) == 4) && e[0] == '0' && e[1] == 'x' {
+		hi, lo := int8(0), hexValue[e[2]]
+		if len(e) == 4 {
+			hi, lo = lo, hexValue[e[3]]
+		}
+		if hi >= 0 && lo >= 0 {
+			return uint64(hi)<<4 | uint64(lo), true
+		}
+	}
+	return intBits(e, 1)
 }
 
 // convert appends the display form of value v, or reports false (and
@@ -147,13 +222,13 @@ func convert(dst, v []byte, d probe.Display, enum map[int64]string, jsonOut bool
 		} else if !arrayBytes(v, a[:]) {
 			return dst, false
 		}
-		return quoteIf(dst, jsonOut, func(b []byte) []byte { return netip.AddrFrom4(a).AppendTo(b) }), true
+		return quoteIf(dst, jsonOut, func(b []byte) []byte { return appendIPv4(b, a) }), true
 	case probe.DisplayIPv6:
 		var a [16]byte
 		if !arrayBytes(v, a[:]) {
 			return dst, false
 		}
-		return quoteIf(dst, jsonOut, func(b []byte) []byte { return netip.AddrFrom16(a).AppendTo(b) }), true
+		return quoteIf(dst, jsonOut, func(b []byte) []byte { return appendIPv6(b, &a) }), true
 	case probe.DisplayMAC:
 		var a [6]byte
 		if !arrayBytes(v, a[:]) {
@@ -188,6 +263,78 @@ func convert(dst, v []byte, d probe.Display, enum map[int64]string, jsonOut bool
 		return strconv.AppendUint(dst, u, 10), true
 	}
 	return dst, false
+}
+
+// appendIPv4 appends the dotted decimal form, as netip.Addr.AppendTo would.
+func appendIPv4(dst []byte, a [4]byte) []byte {
+	for i, c := range a {
+		if i > 0 {
+			dst = append(dst, '.')
+		}
+		switch {
+		case c >= 100:
+			dst = append(dst, '0'+c/100, '0'+c/10%10, '0'+c%10)
+		case c >= 10:
+			dst = append(dst, '0'+c/10, '0'+c%10)
+		default:
+			dst = append(dst, '0'+c)
+		}
+	}
+	return dst
+}
+
+// appendIPv6 appends the RFC 5952 text form, as netip.Addr.AppendTo
+// would: lowercase hex groups without leading zeros, the longest run of
+// two or more zero groups (the first of equal ones) as "::", and an
+// IPv4-mapped address as "::ffff:a.b.c.d".
+func appendIPv6(dst []byte, a *[16]byte) []byte {
+	if [12]byte(a[:12]) == [12]byte{10: 0xff, 11: 0xff} {
+		return appendIPv4(append(dst, "::ffff:"...), [4]byte(a[12:]))
+	}
+	var g [8]uint16
+	for i := range g {
+		g[i] = uint16(a[2*i])<<8 | uint16(a[2*i+1])
+	}
+	zs, ze := -1, -1 // the longest zero run [zs, ze)
+	for i := 0; i < 8; {
+		if g[i] != 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < 8 && g[j] == 0 {
+			j++
+		}
+		if j-i >= 2 && j-i > ze-zs {
+			zs, ze = i, j
+		}
+		i = j
+	}
+	for i := 0; i < 8; i++ {
+		if i == zs {
+			dst = append(dst, ':', ':')
+			i = ze - 1
+			continue
+		}
+		if i > 0 && i != ze {
+			dst = append(dst, ':')
+		}
+		dst = appendHex16(dst, g[i])
+	}
+	return dst
+}
+
+// appendHex16 appends v in lowercase hex without leading zeros.
+func appendHex16(dst []byte, v uint16) []byte {
+	switch {
+	case v >= 0x1000:
+		return append(dst, hexDigits[v>>12], hexDigits[v>>8&15], hexDigits[v>>4&15], hexDigits[v&15])
+	case v >= 0x100:
+		return append(dst, hexDigits[v>>8], hexDigits[v>>4&15], hexDigits[v&15])
+	case v >= 0x10:
+		return append(dst, hexDigits[v>>4], hexDigits[v&15])
+	}
+	return append(dst, hexDigits[v])
 }
 
 func quoteIf(dst []byte, q bool, f func([]byte) []byte) []byte {
