@@ -23,6 +23,17 @@ targets+=(
   "FuzzParseLine ./internal/graph/"
   "FuzzBuilder ./internal/graph/"
   "FuzzArgs ./cmd/surftrace/"
+  "FuzzParseLDCache ./internal/uobj/"
+  "FuzzOpenObject ./internal/uobj/"
+  "FuzzFindNote ./internal/uobj/"
+  "FuzzParseFormat ./internal/ftrace/"
+  "FuzzParseErrorLog ./internal/ftrace/"
+  "FuzzReadLost ./internal/ftrace/"
+  "FuzzProbeName ./internal/ftrace/"
+  "FuzzParse ./internal/ksyms/"
+  "FuzzLoadBlacklist ./internal/ksyms/"
+  "FuzzReadLists ./internal/discover/"
+  "FuzzDecode ./internal/disasm/"
 )
 
 failed=0
