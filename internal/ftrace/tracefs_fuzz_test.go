@@ -1,11 +1,13 @@
 package ftrace
 
 import (
+	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // FuzzReadLost feeds an arbitrary per-CPU stats file to the lost-event
@@ -16,11 +18,7 @@ func FuzzReadLost(f *testing.F) {
 	f.Add("overrun: -1\n")
 	f.Add("overrun:18446744073709551615\ndropped events: 0\n")
 	f.Fuzz(func(t *testing.T, stats string) {
-		path := filepath.Join(t.TempDir(), "stats")
-		if err := os.WriteFile(path, []byte(stats), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		lost, err := readLost(path)
+		lost, err := readLost(memPath(t, []byte(stats)))
 		if err != nil {
 			return
 		}
@@ -39,6 +37,21 @@ func FuzzReadLost(f *testing.F) {
 			t.Fatalf("lost %d, the file's counters sum to %d", lost, want)
 		}
 	})
+}
+
+// memPath names a file holding data that lives in memory only: creating
+// and removing a disk file per input would make a fuzz run disk-bound.
+func memPath(t *testing.T, data []byte) string {
+	fd, err := unix.MemfdCreate("fuzz", unix.MFD_CLOEXEC)
+	if err != nil {
+		t.Skipf("memfd_create: %v", err)
+	}
+	file := os.NewFile(uintptr(fd), "fuzz")
+	t.Cleanup(func() { file.Close() })
+	if _, err := file.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("/proc/self/fd/%d", fd)
 }
 
 // FuzzProbeName feeds arbitrary kprobe_events/uprobe_events lines, which

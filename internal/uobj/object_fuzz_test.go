@@ -2,30 +2,36 @@ package uobj
 
 import (
 	"bytes"
+	"debug/elf"
 	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // FuzzOpenObject feeds arbitrary bytes as a user object (`P OBJ:FUNC`
 // opens whatever file the user names): a damaged or hostile ELF must give
 // an error, or functions whose code reads stay inside the file, never a
-// panic or an allocation larger than the file.
+// panic or an allocation larger than the file. Each input is opened the
+// way Open does after resolving the name, from a memory file: creating
+// and removing a disk file per input would make the run disk-bound.
 func FuzzOpenObject(f *testing.F) {
 	f.Add([]byte("\x7fELF"))
-	root := f.TempDir()
+	dir := f.TempDir() // the object's directory, where debuglink files are looked for
 	saved := debugRoot
-	debugRoot = root // separate debug files are looked up here, not on the host
+	debugRoot = f.TempDir() // separate debug files are looked up here, not on the host
 	f.Cleanup(func() { debugRoot = saved })
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(t.TempDir(), "obj")
-		if err := os.WriteFile(path, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		o, err := Open(path)
+		file := memFile(t, data)
+		ef, err := elf.NewFile(file)
 		if err != nil {
+			return
+		}
+		o := &Object{Path: filepath.Join(dir, "obj"), f: ef, file: file}
+		if err := o.loadFuncs(); err != nil {
 			return
 		}
 		defer o.Close()
@@ -61,6 +67,20 @@ func FuzzOpenObject(f *testing.F) {
 		}
 		o.DebugFile()
 	})
+}
+
+// memFile is a file holding data that lives in memory only.
+func memFile(t *testing.T, data []byte) *os.File {
+	fd, err := unix.MemfdCreate("obj", unix.MFD_CLOEXEC)
+	if err != nil {
+		t.Skipf("memfd_create: %v", err)
+	}
+	file := os.NewFile(uintptr(fd), "obj")
+	t.Cleanup(func() { file.Close() })
+	if _, err := file.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	return file
 }
 
 // FuzzFindNote walks arbitrary note bytes: a note's sizes come from the
