@@ -26,6 +26,17 @@ targets+=(
   "FuzzBTF ./internal/btfdwarf/"
   "FuzzDWARF ./internal/btfdwarf/"
   "FuzzDWARFTables ./internal/btfdwarf/"
+  "FuzzParseLDCache ./internal/uobj/"
+  "FuzzOpenObject ./internal/uobj/"
+  "FuzzFindNote ./internal/uobj/"
+  "FuzzParseFormat ./internal/ftrace/"
+  "FuzzParseErrorLog ./internal/ftrace/"
+  "FuzzReadLost ./internal/ftrace/"
+  "FuzzProbeName ./internal/ftrace/"
+  "FuzzParse ./internal/ksyms/"
+  "FuzzLoadBlacklist ./internal/ksyms/"
+  "FuzzReadLists ./internal/discover/"
+  "FuzzDecode ./internal/disasm/"
 )
 
 failed=0

@@ -230,6 +230,17 @@ func (o *Object) Code(fn Func) ([]byte, error) {
 	if err != nil || end != fn.Offset+fn.Size-1 {
 		return nil, fmt.Errorf("read %s in %s: code crosses a segment end: %w", fn.Name, o.Path, ErrNotMapped)
 	}
+	// The symbol's size and the segment's length are the file's word: a
+	// damaged object may claim far more bytes than it holds, and the
+	// buffer must not be sized by that claim.
+	st, err := o.file.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read %s in %s: %w", fn.Name, o.Path, err)
+	}
+	if size := uint64(st.Size()); fn.Offset > size || fn.Size > size-fn.Offset {
+		return nil, fmt.Errorf("read %s in %s: its %d bytes at file offset %#x run past the end of the %d-byte file: %w",
+			fn.Name, o.Path, fn.Size, fn.Offset, size, ErrNotMapped)
+	}
 	buf := make([]byte, fn.Size)
 	if _, err := o.file.ReadAt(buf, int64(fn.Offset)); err != nil {
 		return nil, fmt.Errorf("read %s in %s: %w", fn.Name, o.Path, err)
