@@ -8,6 +8,7 @@
 # script checks that pointer against htb_enqueue in /proc/kallsyms. 5.10
 # has no dev_qdisc_enqueue (the enqueue call is inlined into
 # __dev_queue_xmit): there the name is refused with a suggestion.
+# timeout: 150
 . /lib/e2e/common.sh
 case $ARCH in
 aarch64) LOAD=40 CALL=44 BAD=46 PTR=%x4 ;;

@@ -1,5 +1,6 @@
 # Scenario 10: `list` and `list -e` agree with the running
 # kernel's own lists, and show prototypes from its BTF (modules' too).
+# timeout: 150
 . /lib/e2e/common.sh
 T=/sys/kernel/tracing
 

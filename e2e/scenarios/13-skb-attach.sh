@@ -6,6 +6,7 @@
 # them are ~1,500 on the test kernel) take minutes, so they are measured
 # only when the scenario may run that long (vmrun -append
 # E2E_TIMEOUT=300); otherwise those from a to c (~80).
+# timeout: 150
 . /lib/e2e/common.sh
 F='[a-c]*'
 [ "${E2E_TIMEOUT:-60}" -ge 300 ] && F='[a-s]*'

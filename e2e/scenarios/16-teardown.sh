@@ -4,6 +4,7 @@
 # down like Ctrl-C; a dead run's leftovers under a pid's name are cleaned
 # and the run goes on; -o refuses a symlink; the generated script stopped
 # by timeout -s INT under busybox sh leaves nothing.
+# timeout: 150
 . /lib/e2e/common.sh
 # wait_ready FILE: until a run has armed its probes (--ready-file).
 wait_ready() {

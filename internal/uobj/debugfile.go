@@ -154,6 +154,11 @@ func debugLink(f *elf.File) (string, uint32, bool) {
 	if n <= 0 || off+4 > len(b) {
 		return "", 0, false
 	}
+	// The link is a bare file name, as gdb takes it: a path in it could
+	// send the lookup anywhere on the host (../../dev/zero).
+	if bytes.IndexByte(b[:n], '/') >= 0 {
+		return "", 0, false
+	}
 	return string(b[:n]), f.ByteOrder.Uint32(b[off:]), true
 }
 
