@@ -122,12 +122,21 @@ func NewArray(elem *Type, n int) *Type {
 func (t *Type) IsComposite() bool { return t.Kind == Struct || t.Kind == Union }
 
 // String spells the type for messages.
-func (t *Type) String() string {
+func (t *Type) String() string { return t.spell(0) }
+
+// maxSpellDepth bounds the pointers and arrays String follows: a damaged
+// type table can make an unnamed pointer or array its own element.
+const maxSpellDepth = 64
+
+func (t *Type) spell(depth int) string {
 	if t == nil {
 		return "void"
 	}
 	if t.Name != "" {
 		return t.Name
+	}
+	if depth > maxSpellDepth {
+		return "…"
 	}
 	switch t.Kind {
 	case Pointer:
@@ -135,10 +144,10 @@ func (t *Type) String() string {
 		if err != nil {
 			return "void *"
 		}
-		return pointerTo(e.String())
+		return pointerTo(e.spell(depth + 1))
 	case Array:
 		e, _ := t.Elem()
-		return fmt.Sprintf("%s[%d]", e, t.Len)
+		return fmt.Sprintf("%s[%d]", e.spell(depth+1), t.Len)
 	case Struct:
 		return "struct <anonymous>"
 	case Union:
