@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/surftrace/surftrace/internal/compile"
 	"github.com/surftrace/surftrace/internal/expr"
 	"github.com/surftrace/surftrace/internal/suggest"
 )
@@ -108,15 +107,7 @@ func argsHint(cfg *config, target string, ee *expr.Error) string {
 	if _, s, ok := strings.Cut(sym, ":"); ok {
 		sym = s
 	}
-	archName := cfg.arch
-	if archName == "" {
-		archName = hostArch()
-	}
-	arch, err := compile.LookupArch(archName)
-	if err != nil {
-		return ""
-	}
-	types, err := kernelTypes(cfg, arch)
+	types, err := kernelOf(cfg).Types()
 	if err != nil {
 		return ""
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/probe"
 )
 
@@ -112,14 +113,5 @@ func (p *progress) summary(overruns func() (map[int]uint64, error)) {
 	}
 }
 
-// slowNote says on w what is being loaded when it takes longer than
-// half a second; the returned func ends the wait.
-func slowNote(w io.Writer, what string) func() {
-	if w == nil {
-		return func() {}
-	}
-	t := time.AfterFunc(500*time.Millisecond, func() {
-		fmt.Fprintf(w, "surftrace: loading %s…\n", what)
-	})
-	return func() { t.Stop() }
-}
+// slowNote says on w what is being loaded when it takes long.
+var slowNote = kernel.SlowNote

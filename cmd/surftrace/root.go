@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/wildcard"
 )
 
@@ -47,7 +48,7 @@ type config struct {
 }
 
 // errUsage marks errors in how surftrace was called (exit status 2).
-var errUsage = errors.New("usage")
+var errUsage = kernel.ErrUsage
 
 func exitCode(err error) int {
 	if errors.Is(err, errUsage) {

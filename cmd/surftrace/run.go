@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/surftrace/surftrace/internal/compile"
 	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/probe"
 )
 
@@ -123,34 +123,29 @@ func collectExprs(cfg *config) ([]string, error) {
 // compileAll compiles every expression against the sources the flags
 // name. live asks for the checks that need the symbol table.
 func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]*probe.Def, error) {
-	archName := cfg.arch
-	if archName == "" {
-		archName = hostArch()
-	}
-	arch, err := compile.LookupArch(archName)
+	kern := kernelOf(cfg)
+	arch, err := kern.Arch()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errUsage, err)
+		return nil, err
 	}
 	cc := &compile.Config{Arch: arch, User: newUserResolver(arch, cfg.notes)}
-	switch {
-	case cfg.kallsyms != "":
-		// Another kernel: its saved available_events says what exists;
-		// field names are not known, so filters go unchecked.
-		cc.EventFields = savedEvents(sibling(filepath.Dir(cfg.kallsyms), "available_events"))
-	case tracefs != "":
-		cc.EventFields = eventFields(tracefs)
-		cc.EventEnum = eventEnums(tracefs, cfg, arch)
-	default:
-		cc.EventFields = eventFields(findTracefsQuiet())
-		cc.EventEnum = eventEnums(findTracefsQuiet(), cfg, arch)
+	// Another kernel (--kallsyms): its saved available_events says what
+	// exists; field names are not known, so filters go unchecked.
+	evfs := tracefs
+	if evfs == "" && kern.Live() {
+		evfs = kernel.FindTracefs()
+	}
+	cc.EventFields = kern.EventFields(evfs)
+	if kern.Live() {
+		cc.EventEnum = kern.EventEnums(evfs)
 	}
 	// The tracefs README describes this machine's kernel: -S for another
 	// one (--kallsyms, or --btf alone) must not go by it.
 	ftf := tracefs
 	if ftf == "" && cfg.kallsyms == "" && (live || cfg.btf == "") {
-		ftf = findTracefsQuiet()
+		ftf = kernel.FindTracefs()
 	}
-	cc.Features = kernelFeatures(cfg, ftf)
+	cc.Features = kern.Features(ftf)
 	cc.Warn = func(msg string) { fmt.Fprintf(os.Stderr, "surftrace: warning: %s\n", msg) }
 	needKernel := false
 	for _, e := range parsed {
@@ -159,16 +154,16 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 		}
 	}
 	if needKernel {
-		types, err := kernelTypes(cfg, arch)
+		types, err := kern.Types()
 		if err != nil {
 			return nil, err
 		}
 		cc.Types = types
 		tf := tracefs
 		if tf == "" && cfg.kallsyms == "" {
-			tf = findTracefsQuiet()
+			tf = kernel.FindTracefs()
 		}
-		cc.Kernel = kernelSymbols(cfg, live, tf)
+		cc.Kernel = kern.Symbols(live, tf)
 	}
 	if cfg.pid != 0 && cfg.cmdLine == "" {
 		if err := resolveInPid(parsed, cfg.pid); err != nil {
