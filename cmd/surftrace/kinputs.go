@@ -1,14 +1,11 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/compile"
 	"github.com/surftrace/surftrace/internal/discover"
 	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/kernel"
-	"github.com/surftrace/surftrace/internal/uobj"
 )
 
 // kernelInputs says where `list`, `struct` and completion take the
@@ -56,21 +53,4 @@ func kernelOf(cfg *config) *kernel.Kernel {
 		BTF: cfg.btf, BTFDir: cfg.btfDir, Modules: cfg.modules, Kallsyms: cfg.kallsyms,
 		Vmlinux: cfg.vmlinux, Arch: cfg.arch, Mode: cfg.mode, NoCache: cfg.noCache, Notes: cfg.notes,
 	})
-}
-
-// userTypes opens a user object's DWARF (its own or its debug file);
-// why says what is missing when there is none.
-func userTypes(o *uobj.Object) (src btfdwarf.Source, why string, err error) {
-	p, err := o.DebugFile()
-	if errors.Is(err, uobj.ErrNoDebugInfo) {
-		return nil, "no debug info (build with -g, or install its -dbgsym package)", nil
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	d, err := btfdwarf.LoadDWARF(p, 0)
-	if err != nil {
-		return nil, "", err
-	}
-	return d, "", nil
 }

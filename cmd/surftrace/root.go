@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/surftrace/surftrace/internal/completion"
 	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/wildcard"
 )
@@ -108,8 +109,8 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see surftrace --help)", errUsage, err)
 	})
-	cmd.ValidArgsFunction = completeExpr
-	cmd.RegisterFlagCompletionFunc("func", completeFuncName(true))
+	cmd.ValidArgsFunction = completion.Expr
+	cmd.RegisterFlagCompletionFunc("func", completion.FuncName(true))
 	for _, sub := range subcommands() {
 		cmd.AddCommand(sub)
 	}
@@ -121,7 +122,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 }
 
 // subcommandList holds the subcommands; none inherits the root's flags.
-var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, newCompletionCmd, newCompleteLineCmd, newVersionCmd, newSkbCmd}
+var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, completion.NewCmd, completion.NewLineCmd, newVersionCmd, newSkbCmd}
 
 func subcommands() []*cobra.Command {
 	var out []*cobra.Command
