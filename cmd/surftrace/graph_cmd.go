@@ -14,6 +14,8 @@ import (
 	"github.com/surftrace/surftrace/internal/completion"
 	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/graph"
+
+	"github.com/surftrace/surftrace/internal/trace"
 )
 
 // graphFlags are the flags of `surftrace graph` (and of surfGraph).
@@ -121,9 +123,9 @@ func runGraph(cmd *cobra.Command, args []string, f *graphFlags) error {
 		}
 		fs, err := ftrace.Discover()
 		if err != nil {
-			return tracefsErr(err)
+			return trace.TracefsError(err)
 		}
-		if err := checkTracingAccess(fs.Root); err != nil {
+		if err := trace.CheckAccess(fs.Root); err != nil {
 			return err
 		}
 	case "-":

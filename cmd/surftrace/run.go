@@ -13,6 +13,7 @@ import (
 	"github.com/surftrace/surftrace/internal/expr"
 	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/trace"
 )
 
 // run is the root command: translate, then show or trace.
@@ -66,13 +67,13 @@ func run(cmd *cobra.Command, cfg *config) error {
 		}
 		if cfg.output != "" {
 			// The script touches nothing until it is run.
-			if err := writeScript(cfg, defs, cmd.ErrOrStderr()); err != nil {
+			if err := trace.WriteScript(cfg.output, defs, cfg.stack, cmd.ErrOrStderr()); err != nil {
 				return err
 			}
 		}
 		return printShow(cmd.OutOrStdout(), defs)
 	}
-	return fromFileBySource(cfg, exprs, runLive(cmd, cfg, parsed))
+	return fromFileBySource(cfg, exprs, trace.Run(cmd.Context(), traceConfig(cmd, cfg, parsed)))
 }
 
 // refuseJSON refuses --json where it would be ignored: -S prints
@@ -200,4 +201,29 @@ func printShow(w io.Writer, defs []*probe.Def) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// traceConfig turns the flags into a live run.
+func traceConfig(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) trace.Config {
+	return trace.Config{
+		Exprs: parsed,
+		Compile: func(root string, pid int) ([]*probe.Def, error) {
+			if pid != 0 {
+				cfg.pid = pid
+			}
+			return compileAll(cfg, parsed, true, root)
+		},
+		Arming:   handOver,
+		Out:      cmd.OutOrStdout(),
+		Err:      cmd.ErrOrStderr(),
+		Quiet:    cfg.quiet,
+		Stack:    cfg.stack,
+		JSON:     cfg.json,
+		Count:    cfg.count,
+		Duration: cfg.duration,
+		BufferKB: cfg.bufferKB,
+		Ready:    cfg.ready,
+		Script:   cfg.output,
+		Command:  cfg.cmdLine,
+	}
 }

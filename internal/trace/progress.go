@@ -1,4 +1,4 @@
-package main
+package trace
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/probe"
 )
 
@@ -112,6 +111,3 @@ func (p *progress) summary(overruns func() (map[int]uint64, error)) {
 		fmt.Fprintf(p.warn, "surftrace: the kernel buffer overflowed and %d events were lost: give --buffer-size KB (%s per CPU), narrow the filter or trace fewer functions\n", lost, size)
 	}
 }
-
-// slowNote says on w what is being loaded when it takes long.
-var slowNote = kernel.SlowNote
