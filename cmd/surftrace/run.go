@@ -9,9 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/surftrace/surftrace/internal/compile"
 	"github.com/surftrace/surftrace/internal/expr"
-	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/probe"
 	"github.com/surftrace/surftrace/internal/trace"
 )
@@ -124,65 +122,12 @@ func collectExprs(cfg *config) ([]string, error) {
 // compileAll compiles every expression against the sources the flags
 // name. live asks for the checks that need the symbol table.
 func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]*probe.Def, error) {
-	kern := kernelOf(cfg)
-	arch, err := kern.Arch()
-	if err != nil {
-		return nil, err
-	}
-	cc := &compile.Config{Arch: arch, User: newUserResolver(arch, cfg.notes)}
-	// Another kernel (--kallsyms): its saved available_events says what
-	// exists; field names are not known, so filters go unchecked.
-	evfs := tracefs
-	if evfs == "" && kern.Live() {
-		evfs = kernel.FindTracefs()
-	}
-	cc.EventFields = kern.EventFields(evfs)
-	if kern.Live() {
-		cc.EventEnum = kern.EventEnums(evfs)
-	}
-	// The tracefs README describes this machine's kernel: -S for another
-	// one (--kallsyms, or --btf alone) must not go by it.
-	ftf := tracefs
-	if ftf == "" && cfg.kallsyms == "" && (live || cfg.btf == "") {
-		ftf = kernel.FindTracefs()
-	}
-	cc.Features = kern.Features(ftf)
-	cc.Warn = func(msg string) { fmt.Fprintf(os.Stderr, "surftrace: warning: %s\n", msg) }
-	needKernel := false
-	for _, e := range parsed {
-		if !e.Kind.IsUser() && e.Kind != probe.Event {
-			needKernel = true
-		}
-	}
-	if needKernel {
-		types, err := kern.Types()
-		if err != nil {
-			return nil, err
-		}
-		cc.Types = types
-		tf := tracefs
-		if tf == "" && cfg.kallsyms == "" {
-			tf = kernel.FindTracefs()
-		}
-		cc.Kernel = kern.Symbols(live, tf)
-	}
-	if cfg.pid != 0 && cfg.cmdLine == "" {
-		if err := resolveInPid(parsed, cfg.pid); err != nil {
-			return nil, err
-		}
-	}
-	defs := make([]*probe.Def, len(parsed))
-	for i, e := range parsed {
-		d, err := compile.Compile(e, i, cc)
-		if err != nil {
-			return nil, fromFile(cfg, i, explainMatch(e.Src, err))
-		}
-		defs[i] = d
-	}
-	if cfg.pid != 0 {
-		addPidFilter(defs, cfg.pid)
-	}
-	return defs, nil
+	return trace.Compile(parsed, trace.CompileConfig{
+		Kernel: kernelOf(cfg), Armed: live, Tracefs: tracefs,
+		Pid: cfg.pid, InPid: cfg.pid != 0 && cfg.cmdLine == "",
+		Notes: cfg.notes, Warn: os.Stderr,
+		Explain: func(i int, err error) error { return fromFile(cfg, i, explainMatch(parsed[i].Src, err)) },
+	})
 }
 
 // printShow prints -S output: definitions, then filters (SPEC §1).
