@@ -54,7 +54,7 @@ func run(cmd *cobra.Command, cfg *config) error {
 	for i, s := range exprs {
 		e, err := expr.Parse(s)
 		if err != nil {
-			return fromFile(cfg, i, explainParseError(cfg, err))
+			return fromFile(cfg, i, trace.ExplainParseError(kernelOf(cfg), err))
 		}
 		parsed[i] = e
 	}
