@@ -47,10 +47,14 @@ func (in *kernelInputs) Events() ([]string, func(sys, ev string) (*ftrace.Format
 // ModuleTypes gives a module's split BTF on top of the kernel's.
 func (in *kernelInputs) ModuleTypes() func(string) btfdwarf.Source { return in.target().ModuleTypes() }
 
-// kernelOf is the kernel the root command's flags name.
+// kernelOf is the kernel the root command's flags name, made on first
+// use: the flags are final by then.
 func kernelOf(cfg *config) *kernel.Kernel {
-	return kernel.New(kernel.Options{
-		BTF: cfg.btf, BTFDir: cfg.btfDir, Modules: cfg.modules, Kallsyms: cfg.kallsyms,
-		Vmlinux: cfg.vmlinux, Arch: cfg.arch, Mode: cfg.mode, NoCache: cfg.noCache, Notes: cfg.notes,
-	})
+	if cfg.kern == nil {
+		cfg.kern = kernel.New(kernel.Options{
+			BTF: cfg.btf, BTFDir: cfg.btfDir, Modules: cfg.modules, Kallsyms: cfg.kallsyms,
+			Vmlinux: cfg.vmlinux, Arch: cfg.arch, Mode: cfg.mode, NoCache: cfg.noCache, Notes: cfg.notes,
+		})
+	}
+	return cfg.kern
 }

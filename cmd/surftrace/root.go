@@ -46,6 +46,9 @@ type config struct {
 	cmdLine  string    // --cmd: run this command and trace it only
 	// maxMatches caps the expansion of a probe point with wildcards.
 	maxMatches int
+	// kern is the target kernel, made once the flags are final, so that a
+	// run reads each of its parts once.
+	kern *kernel.Kernel
 }
 
 // errUsage marks errors in how surftrace was called (exit status 2).
