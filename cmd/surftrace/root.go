@@ -14,7 +14,7 @@ import (
 	"github.com/surftrace/surftrace/internal/wildcard"
 )
 
-// config holds the root command's flags (SPEC §1).
+// config holds the root command's flags.
 type config struct {
 	stack    bool
 	show     bool

@@ -130,7 +130,8 @@ func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]
 	})
 }
 
-// printShow prints -S output: definitions, then filters (SPEC §1).
+// printShow prints -S output: definitions, then filters, as the
+// original prints them.
 func printShow(w io.Writer, defs []*probe.Def) error {
 	bw := bufio.NewWriter(w)
 	for _, d := range defs {
