@@ -6,14 +6,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/completion"
 )
 
 // TestCompletionArgs: `struct NAME <member path>`, `graph <func>`,
 // `graph -f <func>` and `-F <func>` / `-F OBJ:<func>` complete.
 func TestCompletionArgs(t *testing.T) {
 	k := discKernel(t)
-	t.Setenv(envBTF, filepath.Join(k, "vmlinux.btf.gz"))
-	t.Setenv(envKallsyms, filepath.Join(k, "kallsyms.gz"))
+	t.Setenv(completion.EnvBTF, filepath.Join(k, "vmlinux.btf.gz"))
+	t.Setenv(completion.EnvKallsyms, filepath.Join(k, "kallsyms.gz"))
 	fx := ""
 	if _, err := exec.LookPath("gcc"); err == nil {
 		fx = fixture(t, "fixture")

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/surftrace/surftrace/internal/completion"
 	"golang.org/x/sys/unix"
 )
 
@@ -120,12 +121,12 @@ func TestShellCompletion(t *testing.T) {
 		t.Fatalf("go build: %v", err)
 	}
 	if err := exec.Command(bin, "__complete_line", "bash", "surftrace p").Run(); err != nil {
-		t.Skip("the binary has no __complete_line yet (root.go must register newCompletionCmd and newCompleteLineCmd)")
+		t.Skip("the binary has no __complete_line yet (root.go must register completion.NewCmd and completion.NewLineCmd)")
 	}
 	dir := t.TempDir()
 	env := append(os.Environ(),
 		"PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), "TERM=dumb", "HOME="+dir,
-		envBTF+"="+filepath.Join(k, "vmlinux.btf.gz"), envKallsyms+"="+filepath.Join(k, "kallsyms.gz"))
+		completion.EnvBTF+"="+filepath.Join(k, "vmlinux.btf.gz"), completion.EnvKallsyms+"="+filepath.Join(k, "kallsyms.gz"))
 	for _, sh := range []string{"zsh", "fish"} {
 		out, err := exec.Command(bin, "completion", sh).Output()
 		if err != nil {
@@ -209,7 +210,7 @@ func TestFishCandidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), "HOME="+dir,
-		envBTF+"="+filepath.Join(k, "vmlinux.btf.gz"), envKallsyms+"="+filepath.Join(k, "kallsyms.gz"))
+		completion.EnvBTF+"="+filepath.Join(k, "vmlinux.btf.gz"), completion.EnvKallsyms+"="+filepath.Join(k, "kallsyms.gz"))
 	for _, tc := range []struct{ typed, first, second string }{
 		{"'p tcp_sendmsg_lo", "p tcp_sendmsg_locked", "p tcp_sendmsg_locked "},
 		{"'p tcp_sendmsg x=%0->sk_rcvb", "p tcp_sendmsg x=%0->sk_rcvbuf", "p tcp_sendmsg x=%0->sk_rcvbuf "},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/surftrace/surftrace/internal/completion"
 	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
@@ -23,12 +24,12 @@ func discKernel(t *testing.T) string {
 // yet.
 func discRoot() *cobra.Command {
 	root := newRootCmd()
-	root.ValidArgsFunction = completeExpr
+	root.ValidArgsFunction = completion.Expr
 	have := map[string]bool{}
 	for _, c := range root.Commands() {
 		have[c.Name()] = true
 	}
-	for _, mk := range []func() *cobra.Command{newListCmd, newStructCmd, newCompletionCmd, newCompleteLineCmd} {
+	for _, mk := range []func() *cobra.Command{newListCmd, newStructCmd, completion.NewCmd, completion.NewLineCmd} {
 		if c := mk(); !have[c.Name()] {
 			root.AddCommand(c)
 		}
@@ -130,8 +131,8 @@ func discComplete(t *testing.T, args ...string) ([]string, string) {
 
 func TestCompletionEntryPoint(t *testing.T) {
 	k := discKernel(t)
-	t.Setenv(envBTF, filepath.Join(k, "vmlinux.btf.gz"))
-	t.Setenv(envKallsyms, filepath.Join(k, "kallsyms.gz"))
+	t.Setenv(completion.EnvBTF, filepath.Join(k, "vmlinux.btf.gz"))
+	t.Setenv(completion.EnvKallsyms, filepath.Join(k, "kallsyms.gz"))
 	nospace := ":" + strconv.Itoa(int(cobra.ShellCompDirectiveNoSpace|cobra.ShellCompDirectiveNoFileComp))
 	tests := []struct {
 		args []string
@@ -165,7 +166,7 @@ func TestCompletionEntryPoint(t *testing.T) {
 		}
 	}
 	// The root's flags take precedence over the environment.
-	t.Setenv(envKallsyms, "/nonexistent")
+	t.Setenv(completion.EnvKallsyms, "/nonexistent")
 	got, _ = discComplete(t, "--kallsyms", filepath.Join(k, "kallsyms.gz"), "p tcp_v4_rc")
 	if strings.Join(got, "|") != "p tcp_v4_rcv" {
 		t.Errorf("with --kallsyms: %q", got)

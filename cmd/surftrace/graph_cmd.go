@@ -11,8 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/surftrace/surftrace/internal/completion"
 	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/graph"
+
+	"github.com/surftrace/surftrace/internal/trace"
 )
 
 // graphFlags are the flags of `surftrace graph` (and of surfGraph).
@@ -70,8 +73,8 @@ function_graph text saved earlier (cat trace > FILE) and needs nothing.`,
 	fl.IntVarP(&f.depth, "depth", "d", 0, "follow calls at most DEPTH levels deep (max_graph_depth; 0: all)")
 	fl.StringVarP(&f.input, "input", "i", "", "read saved function_graph text from FILE (-: stdin) instead of tracing")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "do not print the tracefs set-up and teardown commands")
-	cmd.ValidArgsFunction = completeGraphArgs
-	cmd.RegisterFlagCompletionFunc("function", completeFuncName(false))
+	cmd.ValidArgsFunction = completion.GraphArgs
+	cmd.RegisterFlagCompletionFunc("function", completion.FuncName(false))
 	cmd.RegisterFlagCompletionFunc("mode", cobra.FixedCompletions(
 		[]string{"svg", "tree", "folded", "walk", "raw"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -120,9 +123,9 @@ func runGraph(cmd *cobra.Command, args []string, f *graphFlags) error {
 		}
 		fs, err := ftrace.Discover()
 		if err != nil {
-			return tracefsErr(err)
+			return trace.TracefsError(err)
 		}
-		if err := checkTracingAccess(fs.Root); err != nil {
+		if err := trace.CheckAccess(fs.Root); err != nil {
 			return err
 		}
 	case "-":

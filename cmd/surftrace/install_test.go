@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/completion"
 )
 
 // TestMakeInstall: `make install` into a fresh prefix puts the binary,
@@ -46,7 +48,7 @@ func TestMakeInstall(t *testing.T) {
 	}
 	env := append(os.Environ(),
 		"PATH="+bin+":"+os.Getenv("PATH"), "TERM=dumb", "HOME="+t.TempDir(),
-		envBTF+"="+filepath.Join(k, "vmlinux.btf.gz"), envKallsyms+"="+filepath.Join(k, "kallsyms.gz"))
+		completion.EnvBTF+"="+filepath.Join(k, "vmlinux.btf.gz"), completion.EnvKallsyms+"="+filepath.Join(k, "kallsyms.gz"))
 	share := filepath.Join(prefix, "share")
 	setup := map[string]string{
 		"bash": "PS1='$ '; source " + share + "/bash-completion/completions/surftrace\n",

@@ -11,7 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/completion"
 	"github.com/surftrace/surftrace/internal/discover"
+	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/uobj"
 )
 
@@ -51,10 +53,12 @@ FILE it reads another kernel's saved lists found beside FILE.`,
   surftrace list -e 'sched:sched_switch'
   surftrace list -x libc 'str*'
   surftrace list --btf vmlinux.btf.gz --kallsyms kallsyms.gz '*' --json`,
-		Args:              cobra.MaximumNArgs(1),
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		ValidArgsFunction: completeListPattern(f),
+		Args:          cobra.MaximumNArgs(1),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		ValidArgsFunction: completion.ListPattern(func() (*kernel.Kernel, bool, bool) {
+			return f.target(), f.events, f.object != ""
+		}),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pattern := ""
 			if len(args) == 1 {
@@ -169,7 +173,7 @@ func listObject(out io.Writer, f *listFlags, pattern string) error {
 		return err
 	}
 	defer o.Close()
-	src, why, err := userTypes(o)
+	src, why, err := btfdwarf.UserTypes(o)
 	if err != nil {
 		return err
 	}

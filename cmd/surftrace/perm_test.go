@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/surftrace/surftrace/internal/trace"
 )
 
 // TestNotRoot: a run without the right to write tracefs is told so, with
@@ -30,7 +32,7 @@ func TestNotRoot(t *testing.T) {
 func quoted(args []string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
-		out[i] = shWord(a)
+		out[i] = trace.ShellWord(a)
 	}
 	return out
 }

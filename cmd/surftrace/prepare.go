@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 )
@@ -51,6 +52,17 @@ func prepareFlags(cmd *cobra.Command, cfg *config) error {
 	}
 	if cfg.bufferKB < 0 {
 		return fmt.Errorf("%w: --buffer-size %d: give a size in KB, e.g. 8192", errUsage, cfg.bufferKB)
+	}
+	return nil
+}
+
+// checkPid refuses a --pid that names no process.
+func checkPid(pid int) error {
+	if pid <= 0 {
+		return fmt.Errorf("%w: --pid %d: give the id of a running process", errUsage, pid)
+	}
+	if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err != nil {
+		return fmt.Errorf("%w: --pid %d: no such process", errUsage, pid)
 	}
 	return nil
 }

@@ -9,10 +9,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/surftrace/surftrace/internal/completion"
+	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/wildcard"
 )
 
-// config holds the root command's flags (SPEC §1).
+// config holds the root command's flags.
 type config struct {
 	stack    bool
 	show     bool
@@ -44,10 +46,13 @@ type config struct {
 	cmdLine  string    // --cmd: run this command and trace it only
 	// maxMatches caps the expansion of a probe point with wildcards.
 	maxMatches int
+	// kern is the target kernel, made once the flags are final, so that a
+	// run reads each of its parts once.
+	kern *kernel.Kernel
 }
 
 // errUsage marks errors in how surftrace was called (exit status 2).
-var errUsage = errors.New("usage")
+var errUsage = kernel.ErrUsage
 
 func exitCode(err error) int {
 	if errors.Is(err, errUsage) {
@@ -107,8 +112,8 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see surftrace --help)", errUsage, err)
 	})
-	cmd.ValidArgsFunction = completeExpr
-	cmd.RegisterFlagCompletionFunc("func", completeFuncName(true))
+	cmd.ValidArgsFunction = completion.Expr
+	cmd.RegisterFlagCompletionFunc("func", completion.FuncName(true))
 	for _, sub := range subcommands() {
 		cmd.AddCommand(sub)
 	}
@@ -120,7 +125,7 @@ EXPR is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER] with TYPE one of
 }
 
 // subcommandList holds the subcommands; none inherits the root's flags.
-var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, newCompletionCmd, newCompleteLineCmd, newVersionCmd, newSkbCmd}
+var subcommandList = []func() *cobra.Command{newRenderCmd, newGraphCmd, newListCmd, newStructCmd, completion.NewCmd, completion.NewLineCmd, newVersionCmd, newSkbCmd}
 
 func subcommands() []*cobra.Command {
 	var out []*cobra.Command

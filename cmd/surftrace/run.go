@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/surftrace/surftrace/internal/compile"
 	"github.com/surftrace/surftrace/internal/expr"
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/trace"
 )
 
 // run is the root command: translate, then show or trace.
@@ -55,7 +54,7 @@ func run(cmd *cobra.Command, cfg *config) error {
 	for i, s := range exprs {
 		e, err := expr.Parse(s)
 		if err != nil {
-			return fromFile(cfg, i, explainParseError(cfg, err))
+			return fromFile(cfg, i, trace.ExplainParseError(kernelOf(cfg), err))
 		}
 		parsed[i] = e
 	}
@@ -66,13 +65,13 @@ func run(cmd *cobra.Command, cfg *config) error {
 		}
 		if cfg.output != "" {
 			// The script touches nothing until it is run.
-			if err := writeScript(cfg, defs, cmd.ErrOrStderr()); err != nil {
+			if err := trace.WriteScript(cfg.output, defs, cfg.stack, cmd.ErrOrStderr()); err != nil {
 				return err
 			}
 		}
 		return printShow(cmd.OutOrStdout(), defs)
 	}
-	return fromFileBySource(cfg, exprs, runLive(cmd, cfg, parsed))
+	return fromFileBySource(cfg, exprs, trace.Run(cmd.Context(), traceConfig(cmd, cfg, parsed)))
 }
 
 // refuseJSON refuses --json where it would be ignored: -S prints
@@ -123,73 +122,16 @@ func collectExprs(cfg *config) ([]string, error) {
 // compileAll compiles every expression against the sources the flags
 // name. live asks for the checks that need the symbol table.
 func compileAll(cfg *config, parsed []*expr.Expr, live bool, tracefs string) ([]*probe.Def, error) {
-	archName := cfg.arch
-	if archName == "" {
-		archName = hostArch()
-	}
-	arch, err := compile.LookupArch(archName)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errUsage, err)
-	}
-	cc := &compile.Config{Arch: arch, User: newUserResolver(arch, cfg.notes)}
-	switch {
-	case cfg.kallsyms != "":
-		// Another kernel: its saved available_events says what exists;
-		// field names are not known, so filters go unchecked.
-		cc.EventFields = savedEvents(sibling(filepath.Dir(cfg.kallsyms), "available_events"))
-	case tracefs != "":
-		cc.EventFields = eventFields(tracefs)
-		cc.EventEnum = eventEnums(tracefs, cfg, arch)
-	default:
-		cc.EventFields = eventFields(findTracefsQuiet())
-		cc.EventEnum = eventEnums(findTracefsQuiet(), cfg, arch)
-	}
-	// The tracefs README describes this machine's kernel: -S for another
-	// one (--kallsyms, or --btf alone) must not go by it.
-	ftf := tracefs
-	if ftf == "" && cfg.kallsyms == "" && (live || cfg.btf == "") {
-		ftf = findTracefsQuiet()
-	}
-	cc.Features = kernelFeatures(cfg, ftf)
-	cc.Warn = func(msg string) { fmt.Fprintf(os.Stderr, "surftrace: warning: %s\n", msg) }
-	needKernel := false
-	for _, e := range parsed {
-		if !e.Kind.IsUser() && e.Kind != probe.Event {
-			needKernel = true
-		}
-	}
-	if needKernel {
-		types, err := kernelTypes(cfg, arch)
-		if err != nil {
-			return nil, err
-		}
-		cc.Types = types
-		tf := tracefs
-		if tf == "" && cfg.kallsyms == "" {
-			tf = findTracefsQuiet()
-		}
-		cc.Kernel = kernelSymbols(cfg, live, tf)
-	}
-	if cfg.pid != 0 && cfg.cmdLine == "" {
-		if err := resolveInPid(parsed, cfg.pid); err != nil {
-			return nil, err
-		}
-	}
-	defs := make([]*probe.Def, len(parsed))
-	for i, e := range parsed {
-		d, err := compile.Compile(e, i, cc)
-		if err != nil {
-			return nil, fromFile(cfg, i, explainMatch(e.Src, err))
-		}
-		defs[i] = d
-	}
-	if cfg.pid != 0 {
-		addPidFilter(defs, cfg.pid)
-	}
-	return defs, nil
+	return trace.Compile(parsed, trace.CompileConfig{
+		Kernel: kernelOf(cfg), Armed: live, Tracefs: tracefs,
+		Pid: cfg.pid, InPid: cfg.pid != 0 && cfg.cmdLine == "",
+		Notes: cfg.notes, Warn: os.Stderr,
+		Explain: func(i int, err error) error { return fromFile(cfg, i, explainMatch(parsed[i].Src, err)) },
+	})
 }
 
-// printShow prints -S output: definitions, then filters (SPEC §1).
+// printShow prints -S output: definitions, then filters, as the
+// original prints them.
 func printShow(w io.Writer, defs []*probe.Def) error {
 	bw := bufio.NewWriter(w)
 	for _, d := range defs {
@@ -205,4 +147,29 @@ func printShow(w io.Writer, defs []*probe.Def) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// traceConfig turns the flags into a live run.
+func traceConfig(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) trace.Config {
+	return trace.Config{
+		Exprs: parsed,
+		Compile: func(root string, pid int) ([]*probe.Def, error) {
+			if pid != 0 {
+				cfg.pid = pid
+			}
+			return compileAll(cfg, parsed, true, root)
+		},
+		Arming:   handOver,
+		Out:      cmd.OutOrStdout(),
+		Err:      cmd.ErrOrStderr(),
+		Quiet:    cfg.quiet,
+		Stack:    cfg.stack,
+		JSON:     cfg.json,
+		Count:    cfg.count,
+		Duration: cfg.duration,
+		BufferKB: cfg.bufferKB,
+		Ready:    cfg.ready,
+		Script:   cfg.output,
+		Command:  cfg.cmdLine,
+	}
 }

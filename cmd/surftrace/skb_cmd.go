@@ -11,6 +11,7 @@ import (
 
 	"github.com/surftrace/surftrace/internal/compile"
 	"github.com/surftrace/surftrace/internal/ftrace"
+	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/skb"
 )
 
@@ -101,10 +102,10 @@ func runSkb(ctx context.Context, out, errOut io.Writer, f *skbFlags, filter stri
 	}
 	tracefs := ""
 	if f.live() {
-		tracefs = findTracefsQuiet()
+		tracefs = kernel.FindTracefs()
 	}
 	cc := &compile.Config{Arch: arch, Types: types,
-		Kernel: kernelSymbols(&config{kallsyms: f.kallsyms, vmlinux: f.vmlinux}, f.live() && !f.show, tracefs)}
+		Kernel: f.target().Symbols(f.live() && !f.show, tracefs)}
 	plan, err := skb.Build(cands, cc, f.ModuleTypes())
 	if err != nil {
 		return err

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/compile"
+	"github.com/surftrace/surftrace/internal/completion"
 	"github.com/surftrace/surftrace/internal/discover"
 	"github.com/surftrace/surftrace/internal/uobj"
 )
@@ -41,10 +43,15 @@ quickest way to write an expression.`,
   surftrace struct task_struct se.vruntime
   surftrace struct sk_buff 'sk->__sk_common.skc_family'
   surftrace struct -x ./prog mystruct field --json`,
-		Args:              cobra.RangeArgs(1, 2),
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		ValidArgsFunction: completeStructArgs(f),
+		Args:          cobra.RangeArgs(1, 2),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		ValidArgsFunction: completion.StructArgs(func() (btfdwarf.Source, error) {
+			if f.btf == "" {
+				f.btf = os.Getenv(completion.EnvBTF)
+			}
+			return f.structTypes()
+		}),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runStruct(cmd.OutOrStdout(), f, args)
 		},
@@ -70,7 +77,7 @@ func (f *structFlags) structTypes() (btfdwarf.Source, error) {
 		return nil, err
 	}
 	defer o.Close()
-	src, why, err := userTypes(o)
+	src, why, err := btfdwarf.UserTypes(o)
 	if err != nil {
 		return nil, err
 	}

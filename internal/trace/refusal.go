@@ -1,7 +1,8 @@
-package main
+package trace
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/expr"
@@ -12,7 +13,7 @@ import (
 // kernelRefusal turns a write the kernel refused into an error pointing at
 // the part of the user's expression it came from: the kernel's error_log
 // column falls in the probe point, one fetch argument, or the filter.
-func kernelRefusal(err error, defs []*probe.Def, parsed []*expr.Expr, group string) error {
+func kernelRefusal(err error, probes []armed, group string) error {
 	var ke *ftrace.KernelError
 	if !errors.As(err, &ke) {
 		return err
@@ -21,11 +22,14 @@ func kernelRefusal(err error, defs []*probe.Def, parsed []*expr.Expr, group stri
 	if ke.Log != "" {
 		msg += ": " + ke.Log
 	}
-	for i, d := range defs {
-		e := parsed[i]
+	for _, p := range probes {
+		d, e := p.def, p.expr
 		switch {
 		case d.Kind != probe.Event && ke.Command == d.Line(group):
-			pos, n := locateInDef(d, e, group, ke.Pos)
+			pos, n := e.Target.Pos, len(e.Target.Text)
+			if k := ke.Arg(d); k >= 0 && k < len(e.Args) {
+				pos, n = e.Args[k].Base, len(e.Args[k].Text)
+			}
 			return expr.Errorf(e.Src, pos, n, err, "%s", msg)
 		case !strings.Contains(ke.Path, eventDir(d, group)):
 			// Two expressions may have the same filter text: the file
@@ -50,23 +54,21 @@ func eventDir(d *probe.Def, group string) string {
 	return "/events/" + group + "/" + d.Name + "/"
 }
 
-// locateInDef maps a column of the definition line to the expression.
-func locateInDef(d *probe.Def, e *expr.Expr, group string, col int) (int, int) {
-	whole := func() (int, int) { return e.Target.Pos, len(e.Target.Text) }
-	if col < 0 {
-		return whole()
+// armed is one expression with the definition compiled from it: a
+// refusal of the definition is shown on the expression.
+type armed struct {
+	expr *expr.Expr
+	def  *probe.Def
+}
+
+// pair keeps each expression with its definition.
+func pair(exprs []*expr.Expr, defs []*probe.Def) ([]armed, error) {
+	if len(exprs) != len(defs) {
+		return nil, fmt.Errorf("compiled %d definitions from %d expressions", len(defs), len(exprs))
 	}
-	at := len(d.Line(group)) - len(d.Line(group)[strings.Index(d.Line(group), " ")+1:])
-	at += len(d.Target)
-	if col < at {
-		return whole()
+	out := make([]armed, len(defs))
+	for i := range defs {
+		out[i] = armed{expr: exprs[i], def: defs[i]}
 	}
-	for k, a := range d.Args {
-		seg := 1 + len(a.Name) + 1 + len(a.Fetch)
-		if col < at+seg && k < len(e.Args) {
-			return e.Args[k].Base, len(e.Args[k].Text)
-		}
-		at += seg
-	}
-	return whole()
+	return out, nil
 }

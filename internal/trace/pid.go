@@ -1,4 +1,4 @@
-package main
+package trace
 
 import (
 	"bufio"
@@ -47,17 +47,6 @@ func addPidFilter(defs []*probe.Def, pid int) {
 			d.Filter = f + "&&(" + d.Filter + ")"
 		}
 	}
-}
-
-// checkPid refuses a --pid that names no process.
-func checkPid(pid int) error {
-	if pid <= 0 {
-		return fmt.Errorf("%w: --pid %d: give the id of a running process", errUsage, pid)
-	}
-	if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err != nil {
-		return fmt.Errorf("%w: --pid %d: no such process", errUsage, pid)
-	}
-	return nil
 }
 
 // resolveInPid makes the OBJ of user probes name what process pid runs:

@@ -1,4 +1,4 @@
-package main
+package trace
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/compile"
 	"github.com/surftrace/surftrace/internal/disasm"
+	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/uobj"
 )
 
@@ -42,7 +43,7 @@ func (r *userResolver) ResolveUser(obj, fn string, off uint64, hasOff bool) (*co
 	src, ok := r.types[o.Path]
 	if !ok {
 		if dbg, err := o.DebugFile(); err == nil {
-			done := slowNote(r.notes, "the types of "+o.Path+" from the DWARF of "+dbg)
+			done := kernel.SlowNote(r.notes, "the types of "+o.Path+" from the DWARF of "+dbg)
 			if d, err := btfdwarf.LoadDWARF(dbg, r.arch.PtrSize); err == nil {
 				src = d
 			}

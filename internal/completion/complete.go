@@ -1,4 +1,4 @@
-package main
+package completion
 
 import (
 	"os"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/discover"
+	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/uobj"
 )
 
@@ -18,20 +19,19 @@ import (
 // without them these variables name the kernel to complete against, the
 // way to complete for a saved kernel (and what the tests use):
 const (
-	envBTF      = "SURFTRACE_BTF"      // kernel types: a BTF file, raw or gzip
-	envKallsyms = "SURFTRACE_KALLSYMS" // kallsyms of a saved kernel, its lists beside it
+	EnvBTF      = "SURFTRACE_BTF"      // kernel types: a BTF file, raw or gzip
+	EnvKallsyms = "SURFTRACE_KALLSYMS" // kallsyms of a saved kernel, its lists beside it
 )
 
 // completionInputs takes the kernel the command line (or the
 // environment) names.
-func completionInputs(cmd *cobra.Command) *kernelInputs {
-	k := &kernelInputs{
-		btf:      flagOrEnv(cmd, "btf", envBTF),
-		kallsyms: flagOrEnv(cmd, "kallsyms", envKallsyms),
-		vmlinux:  flagOrEnv(cmd, "vmlinux", ""),
-		arch:     flagOrEnv(cmd, "arch", ""),
-	}
-	return k
+func completionInputs(cmd *cobra.Command) *kernel.Kernel {
+	return kernel.New(kernel.Options{
+		BTF:      flagOrEnv(cmd, "btf", EnvBTF),
+		Kallsyms: flagOrEnv(cmd, "kallsyms", EnvKallsyms),
+		Vmlinux:  flagOrEnv(cmd, "vmlinux", ""),
+		Arch:     flagOrEnv(cmd, "arch", ""),
+	})
 }
 
 func flagOrEnv(cmd *cobra.Command, flag, env string) string {
@@ -46,7 +46,7 @@ func flagOrEnv(cmd *cobra.Command, flag, env string) string {
 
 // newCompleter wires the completer to the kernel inputs; each input is
 // loaded only when a word needs it.
-func newCompleter(k *kernelInputs) *discover.Completer {
+func newCompleter(k *kernel.Kernel) *discover.Completer {
 	c := &discover.Completer{
 		KernelFuncs: func() ([]discover.Symbol, error) {
 			syms, _, err := k.Funcs()
@@ -76,7 +76,7 @@ func newCompleter(k *kernelInputs) *discover.Completer {
 		},
 		UserObject: userObjectFuncs,
 	}
-	if a, err := k.archSpec(); err == nil {
+	if a, err := k.Arch(); err == nil {
 		c.Arch = a
 	}
 	return c
@@ -96,17 +96,17 @@ func userObjectFuncs(obj string) ([]string, btfdwarf.Source, error) {
 			names = append(names, f.Name)
 		}
 	}
-	src, _, _ := userTypes(o)
+	src, _, _ := btfdwarf.UserTypes(o)
 	return names, src, nil
 }
 
-// completeExpr is the root command's ValidArgsFunction: it completes the
+// Expr is the root command's ValidArgsFunction: it completes the
 // expression word being typed (probe types, function names, %N->
 // members from the prototype, struct names in casts, members after a
 // cast, events after "e ", filter fields after " f:"). Each candidate is
 // the whole word, and the shell must add no space: the expression goes
 // on inside the same word.
-func completeExpr(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+func Expr(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	word := unquotePartial(toComplete)
 	if strings.HasPrefix(word, "-") {
 		return nil, cobra.ShellCompDirectiveDefault
@@ -142,11 +142,14 @@ func formatCandidates(cs []discover.Candidate) []string {
 	return out
 }
 
-// completeListPattern completes `list PATTERN`: function names, event
-// names with -e.
-func completeListPattern(f *listFlags) cobra.CompletionFunc {
+// ListPattern completes `list PATTERN`: function names, event names
+// with -e. state gives, once the flags are parsed, the kernel they name,
+// whether -e was given and whether -x names a user object (whose
+// functions are not completed).
+func ListPattern(state func() (k *kernel.Kernel, events, object bool)) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		if len(args) > 0 || f.object != "" {
+		k, events, object := state()
+		if len(args) > 0 || object {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		var names []string
@@ -157,8 +160,8 @@ func completeListPattern(f *listFlags) cobra.CompletionFunc {
 				names = append(names, n)
 			}
 		}
-		if f.events {
-			evs, _, err := f.Events()
+		if events {
+			evs, _, err := k.Events()
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveError
 			}
@@ -166,7 +169,7 @@ func completeListPattern(f *listFlags) cobra.CompletionFunc {
 				add(e)
 			}
 		} else {
-			syms, _, err := f.Funcs()
+			syms, _, err := k.Funcs()
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveError
 			}
@@ -179,17 +182,15 @@ func completeListPattern(f *listFlags) cobra.CompletionFunc {
 	}
 }
 
-// completeStructArgs completes `struct NAME`: struct, union and typedef
-// names, bare as the command takes them.
-func completeStructArgs(f *structFlags) cobra.CompletionFunc {
+// StructArgs completes `struct NAME`: struct, union and typedef names,
+// bare as the command takes them. types opens the type source the
+// command's flags name.
+func StructArgs(types func() (btfdwarf.Source, error)) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		if len(args) > 1 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		if f.btf == "" {
-			f.btf = os.Getenv(envBTF)
-		}
-		src, err := f.structTypes()
+		src, err := types()
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
@@ -221,10 +222,10 @@ func completeStructArgs(f *structFlags) cobra.CompletionFunc {
 	}
 }
 
-// completeFuncName completes a bare function name, as `graph FUNC`,
+// FuncName completes a bare function name, as `graph FUNC`,
 // `graph -f FUNC` and `-F FUNC` take it: a kernel function, or with -F
 // OBJ:FUNC a function of a program or library.
-func completeFuncName(user bool) cobra.CompletionFunc {
+func FuncName(user bool) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		var out []string
 		if obj, fn, ok := strings.Cut(toComplete, ":"); ok && user {
@@ -255,10 +256,16 @@ func completeFuncName(user bool) cobra.CompletionFunc {
 	}
 }
 
-// completeGraphArgs completes `graph FUNC`: one function, unless -f named it.
-func completeGraphArgs(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+// GraphArgs completes `graph FUNC`: one function, unless -f named it.
+func GraphArgs(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	if fl := cmd.Flags().Lookup("function"); len(args) > 0 || fl != nil && fl.Changed {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	return completeFuncName(false)(cmd, args, toComplete)
+	return FuncName(false)(cmd, args, toComplete)
+}
+
+// typeLister is a type source that can list its type names: BTF, with or
+// without its modules'.
+type typeLister interface {
+	TypeNames(match func(name string) bool) []string
 }

@@ -1,4 +1,4 @@
-package main
+package completion
 
 import (
 	"bytes"
@@ -172,13 +172,13 @@ func shellQuote(s string, quote byte) string {
 	return b.String()
 }
 
-// newCompleteLineCmd returns the hidden `__complete_line SHELL LINE
+// NewLineCmd returns the hidden `__complete_line SHELL LINE
 // [POINT]` our completion scripts call. Its first output line holds the
 // options for the shell ("nospace", "nofile"), the others the candidates:
 // for bash the exact COMPREPLY entries, for zsh and fish whole unquoted
 // words (those shells quote and match themselves), with "\tdescription"
 // for fish.
-func newCompleteLineCmd() *cobra.Command {
+func NewLineCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:                "__complete_line SHELL LINE [POINT]",
 		Hidden:             true,

@@ -1,4 +1,4 @@
-package main
+package trace
 
 import (
 	"context"
@@ -12,43 +12,81 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/spf13/cobra"
 	"golang.org/x/sys/unix"
 
 	"github.com/surftrace/surftrace/internal/expr"
 	"github.com/surftrace/surftrace/internal/ftrace"
+	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/probe"
 	"github.com/surftrace/surftrace/internal/render"
 )
 
-// runLive programs tracefs, streams the instance's trace_pipe through the
-// renderer and removes everything on the way out (SPEC §4).
-func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) (err error) {
+// Config is one live run: the parsed expressions, how to compile them
+// once tracefs is known, where events and messages go, and when to stop.
+type Config struct {
+	// Exprs are the user's expressions, in order.
+	Exprs []*expr.Expr
+	// Compile turns Exprs into definitions, one each in the same order,
+	// against the tracefs at root; pid is the --cmd process (0 without
+	// one), which the filters must name.
+	Compile func(root string, pid int) ([]*probe.Def, error)
+	// Arming is called once just before tracefs is first changed: from
+	// then on a stop must cancel ctx, not end the process, so that the
+	// probes are removed.
+	Arming func()
+
+	Out io.Writer // rendered events
+	Err io.Writer // messages: start line, losses, summary, errors
+
+	Quiet    bool          // no start line or summary (losses are still told)
+	Stack    bool          // kernel stacks with each event
+	JSON     bool          // one JSON object per event
+	Count    int           // stop after this many events; 0: no limit
+	Duration time.Duration // stop after this long; 0: no limit
+	BufferKB int           // per-CPU buffer of the instance; 0: the kernel's default
+	Ready    string        // a file touched once the probes are armed
+	Script   string        // -o: write the same tracing as a shell script here
+	Command  string        // run this shell command and trace it only
+}
+
+// ErrOutputStuck ends a run told to stop whose renderer is still blocked
+// writing to an output nobody reads: the probes are removed, and the
+// caller must exit without waiting for the write.
+var ErrOutputStuck = errors.New("stopping with output still unwritten: nobody reads it")
+
+// Run compiles, arms, streams and renders until ctx is done, -c events
+// were shown, -t passed, the --cmd command exited or the output went
+// away, then removes everything it put in tracefs.
+func Run(ctx context.Context, c Config) (err error) {
 	lowerPeak()
-	stderr := cmd.ErrOrStderr()
-	var log io.Writer = stderr
-	if cfg.quiet {
+	var log io.Writer = c.Err
+	if c.Quiet {
 		log = nil
 	}
 	fs, err := ftrace.Discover()
 	if err != nil {
-		return tracefsErr(err)
+		return TracefsError(err)
 	}
-	if err := checkTracingAccess(fs.Root); err != nil {
+	if err := CheckAccess(fs.Root); err != nil {
 		return err
 	}
-	if err := checkProbeSupport(fs, parsed); err != nil {
+	if err := checkProbeSupport(fs, c.Exprs); err != nil {
 		return err
 	}
 	var held *launched
-	if cfg.cmdLine != "" {
-		if held, err = launch(cfg.cmdLine); err != nil {
+	pid := 0
+	if c.Command != "" {
+		if held, err = launch(c.Command); err != nil {
 			return err
 		}
 		defer held.abort()
-		cfg.pid = held.pid()
+		pid = held.pid()
 	}
-	defs, err := compileAll(cfg, parsed, true, fs.Root)
+	defs, err := c.Compile(fs.Root, pid)
+	if err != nil {
+		return err
+	}
+	probes, err := pair(c.Exprs, defs)
 	if err != nil {
 		return err
 	}
@@ -58,8 +96,10 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) (err error) {
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 
 	// From here a stop signal must reach the teardown below.
-	handOver()
-	sess, err := ftrace.Open(fs, ftrace.Options{Log: log, Stack: cfg.stack, BufferKB: cfg.bufferKB})
+	if c.Arming != nil {
+		c.Arming()
+	}
+	sess, err := ftrace.Open(fs, ftrace.Options{Log: log, Stack: c.Stack, BufferKB: c.BufferKB})
 	if err != nil {
 		return err
 	}
@@ -73,15 +113,15 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) (err error) {
 		}
 	}()
 	if err := sess.Add(defs); err != nil {
-		return kernelRefusal(err, defs, parsed, sess.Name())
+		return kernelRefusal(err, probes, sess.Name())
 	}
-	if cfg.output != "" {
+	if c.Script != "" {
 		// Only definitions the kernel took make a script worth running.
-		if err := writeScript(cfg, defs, log); err != nil {
+		if err := WriteScript(c.Script, defs, c.Stack, log); err != nil {
 			return err
 		}
 	}
-	if cmd.Context().Err() != nil {
+	if ctx.Err() != nil {
 		return nil // stopped during set-up
 	}
 	schema := render.SchemaFromDefs(defs)
@@ -100,11 +140,11 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) (err error) {
 		return err
 	}
 	releaseMemory()
-	prog := newProgress(log, stderr, defs, cfg.bufferKB)
-	if err := prog.started(cfg.ready); err != nil {
+	prog := newProgress(log, c.Err, defs, c.BufferKB)
+	if err := prog.started(c.Ready); err != nil {
 		return err
 	}
-	ctx, cancelOut := context.WithCancel(cmd.Context())
+	ctx, cancelOut := context.WithCancel(ctx)
 	defer cancelOut()
 	if held != nil {
 		if err := held.release(); err != nil {
@@ -112,18 +152,20 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) (err error) {
 		}
 		held.whenDone(log, cancelOut)
 	}
-	watchClosedOutput(ctx, cmd.OutOrStdout(), cancelOut)
-	if cfg.duration > 0 {
+	watchClosedOutput(ctx, c.Out, cancelOut)
+	if c.Duration > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, cfg.duration)
+		ctx, cancel = context.WithTimeout(ctx, c.Duration)
 		defer cancel()
 	}
 	stop := context.AfterFunc(ctx, func() { pipe.Close() })
 	defer stop()
-	streamed := make(chan struct{})
-	exitIfStuck(ctx, streamed, teardown, stderr)
-	err = stream(pipe, cmd.OutOrStdout(), cfg, schema, prog)
-	close(streamed)
+	streamed := make(chan error, 1)
+	go func() { streamed <- stream(pipe, c, schema, prog) }()
+	err = waitStreamed(ctx, streamed)
+	if errors.Is(err, ErrOutputStuck) {
+		return err
+	}
 	pipe.Close()
 	prog.summary(sess.Overruns)
 	if isClosedOutput(err) {
@@ -134,12 +176,12 @@ func runLive(cmd *cobra.Command, cfg *config, parsed []*expr.Expr) (err error) {
 
 // stream renders the pipe until it closes, -c events were shown, or the
 // output goes away.
-func stream(src io.Reader, out io.Writer, cfg *config, schema *render.Schema, prog *progress) error {
-	return render.Copy(out, src, render.Options{
-		JSON:      cfg.json,
+func stream(src io.Reader, c Config, schema *render.Schema, prog *progress) error {
+	return render.Copy(c.Out, src, render.Options{
+		JSON:      c.JSON,
 		Schema:    schema,
-		Stacks:    cfg.stack,
-		MaxEvents: uint64(max(cfg.count, 0)),
+		Stacks:    c.Stack,
+		MaxEvents: uint64(max(c.Count, 0)),
 		OnLost:    prog.lostEvents,
 		OnEvent:   prog.event,
 	})
@@ -181,20 +223,21 @@ func eventArgNames(fs *ftrace.FS, target string) []string {
 	return names
 }
 
-// writeScript writes the -o shell script.
-func writeScript(cfg *config, defs []*probe.Def, log io.Writer) error {
-	b, err := ftrace.Script(defs, ftrace.ScriptOptions{Stack: cfg.stack})
+// WriteScript writes the -o shell script: the same tracing with echo
+// and cat, for machines without surftrace.
+func WriteScript(path string, defs []*probe.Def, stack bool, log io.Writer) error {
+	b, err := ftrace.Script(defs, ftrace.ScriptOptions{Stack: stack})
 	if err != nil {
 		return err
 	}
-	if err := ftrace.WriteScriptFile(cfg.output, b); err != nil {
+	if err := ftrace.WriteScriptFile(path, b); err != nil {
 		if errors.Is(err, ftrace.ErrUnsafeTarget) {
-			return fmt.Errorf("%w: -o: %w", errUsage, err)
+			return fmt.Errorf("%w: -o: %w", kernel.ErrUsage, err)
 		}
 		return err
 	}
 	if log != nil {
-		fmt.Fprintf(log, "# wrote %s: the same tracing with echo and cat\n", cfg.output)
+		fmt.Fprintf(log, "# wrote %s: the same tracing with echo and cat\n", path)
 	}
 	return nil
 }
@@ -240,26 +283,22 @@ func watchClosedOutput(ctx context.Context, out io.Writer, cancel context.Cancel
 // writing before it decides nobody reads the output.
 const stuckGrace = 3 * time.Second
 
-// exitIfStuck tears down and exits when the run was told to stop (signal,
-// -t, closed output) but the renderer has not returned stuckGrace later:
-// it is blocked writing to an output nobody reads (surftrace … | less,
-// paused), and the probes must not outlive a Ctrl-C or a SIGTERM that a
-// SIGKILL may follow.
-func exitIfStuck(ctx context.Context, streamed <-chan struct{}, teardown func() error, stderr io.Writer) {
-	go func() {
-		select {
-		case <-streamed:
-			return
-		case <-ctx.Done():
-		}
-		select {
-		case <-streamed:
-		case <-time.After(stuckGrace):
-			fmt.Fprintln(stderr, "surftrace: stopping with output still unwritten: nobody reads it")
-			if err := teardown(); err != nil {
-				fmt.Fprintln(stderr, "surftrace: teardown:", err)
-			}
-			os.Exit(1)
-		}
-	}()
+// waitStreamed waits for the renderer to end. When the run was told to
+// stop (signal, -t, closed output) and the renderer has not returned
+// stuckGrace later, it is blocked writing to an output nobody reads
+// (surftrace … | less, paused): the run then ends with ErrOutputStuck, and
+// the probes must not outlive a Ctrl-C or a SIGTERM that a SIGKILL may
+// follow.
+func waitStreamed(ctx context.Context, streamed <-chan error) error {
+	select {
+	case err := <-streamed:
+		return err
+	case <-ctx.Done():
+	}
+	select {
+	case err := <-streamed:
+		return err
+	case <-time.After(stuckGrace):
+		return ErrOutputStuck
+	}
 }

@@ -1,4 +1,4 @@
-package main
+package completion
 
 import (
 	"fmt"
@@ -6,13 +6,15 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/surftrace/surftrace/internal/kernel"
 )
 
-// newCompletionCmd returns `surftrace completion SHELL`, which replaces
+// NewCmd returns `surftrace completion SHELL`, which replaces
 // cobra's: its bash, zsh and fish scripts hand the raw command line to
 // __complete_line, so that an expression word (spaces, quotes and all)
 // completes as one word. PowerShell gets cobra's script.
-func newCompletionCmd() *cobra.Command {
+func NewCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "completion SHELL",
 		Short: "Print the shell completion script (bash, zsh, fish, powershell)",
@@ -57,7 +59,7 @@ func writeCompletionScript(cmd *cobra.Command, shell string) error {
 	case "powershell":
 		return cmd.Root().GenPowerShellCompletionWithDesc(w)
 	}
-	return fmt.Errorf("%w: no completion for shell %q (bash, zsh, fish, powershell)", errUsage, shell)
+	return fmt.Errorf("%w: no completion for shell %q (bash, zsh, fish, powershell)", kernel.ErrUsage, shell)
 }
 
 func writeCompScript(w io.Writer, script, name string) error {

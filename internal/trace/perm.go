@@ -1,4 +1,4 @@
-package main
+package trace
 
 import (
 	"bufio"
@@ -20,14 +20,14 @@ const (
 	capPerfmon  = 38
 )
 
-// errNoPermission is a tracing run this process may not make; the
+// ErrNoPermission is a tracing run this process may not make; the
 // message says who may.
-var errNoPermission = errors.New("permission denied")
+var ErrNoPermission = errors.New("permission denied")
 
-// checkTracingAccess fails with the real reason when this process may not
+// CheckAccess fails with the real reason when this process may not
 // write tracefs: without it every probe file looks absent, and a message
 // about kernel configuration would send the user the wrong way.
-func checkTracingAccess(root string) error {
+func CheckAccess(root string) error {
 	path := filepath.Join(root, "instances")
 	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
 		path = root
@@ -44,10 +44,10 @@ func permissionError(root string) error {
 	who := fmt.Sprintf("uid %d", os.Geteuid())
 	if hasCap(capSysAdmin) || hasCap(capPerfmon) {
 		return fmt.Errorf("%w: %s is not writable by %s (it has CAP_SYS_ADMIN/CAP_PERFMON, but tracefs is mode %s); run it as root: %s",
-			errNoPermission, root, who, tracefsMode(root), sudoLine())
+			ErrNoPermission, root, who, tracefsMode(root), sudoLine())
 	}
 	return fmt.Errorf("%w: tracing needs root (or CAP_SYS_ADMIN/CAP_PERFMON with a writable %s), and %s has neither; run it as root: %s",
-		errNoPermission, root, who, sudoLine())
+		ErrNoPermission, root, who, sudoLine())
 }
 
 func tracefsMode(root string) string {
@@ -79,13 +79,13 @@ func hasCap(bit uint) bool {
 func sudoLine() string {
 	words := []string{"sudo", filepath.Base(os.Args[0])}
 	for _, a := range os.Args[1:] {
-		words = append(words, shWord(a))
+		words = append(words, ShellWord(a))
 	}
 	return strings.Join(words, " ")
 }
 
-// shWord quotes s for a POSIX shell when it needs it.
-func shWord(s string) string {
+// ShellWord quotes s for a POSIX shell when it needs it.
+func ShellWord(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r == '-' || r == '_' || r == '.' || r == '/' || r == '=' || r == ':' || r == ',' || r == '+' ||
 			r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
@@ -95,9 +95,9 @@ func shWord(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// tracefsErr turns tracefs discovery failing for want of root into the
+// TracefsError turns tracefs discovery failing for want of root into the
 // permission error.
-func tracefsErr(err error) error {
+func TracefsError(err error) error {
 	if errors.Is(err, ftrace.ErrNotRoot) {
 		return permissionError("/sys/kernel/tracing")
 	}

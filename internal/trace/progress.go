@@ -1,4 +1,4 @@
-package main
+package trace
 
 import (
 	"fmt"
@@ -110,16 +110,4 @@ func (p *progress) summary(overruns func() (map[int]uint64, error)) {
 		}
 		fmt.Fprintf(p.warn, "surftrace: the kernel buffer overflowed and %d events were lost: give --buffer-size KB (%s per CPU), narrow the filter or trace fewer functions\n", lost, size)
 	}
-}
-
-// slowNote says on w what is being loaded when it takes longer than
-// half a second; the returned func ends the wait.
-func slowNote(w io.Writer, what string) func() {
-	if w == nil {
-		return func() {}
-	}
-	t := time.AfterFunc(500*time.Millisecond, func() {
-		fmt.Fprintf(w, "surftrace: loading %s…\n", what)
-	})
-	return func() { t.Stop() }
 }

@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	"bufio"
@@ -13,26 +13,25 @@ import (
 // loaded. The running kernel: /sys/kernel/btf/MODULE for loaded modules,
 // the .ko files under /lib/modules/$(uname -r) and --module FILE.ko for
 // the others. A saved
-// kernel (--btf FILE): --btf-dir DIR, else a btf/ or modules/ directory
+// kernel (BTF): --btf-dir DIR, else a btf/ or modules/ directory
 // beside FILE (or modules/ beside --kallsyms), and every --module
 // FILE.ko; a module is loaded when the saved kallsyms (--kallsyms) lists
 // it, or always without one.
-func moduleBTF(cfg *config) (list func() map[string]string, loaded func(string) bool) {
-	if cfg.btf == "" {
+func (k *Kernel) moduleBTF() (list func() map[string]string, loaded func(string) bool) {
+	if k.opts.BTF == "" {
 		list = func() map[string]string {
 			files, _ := btfdwarf.ModuleFiles("/sys/kernel/btf")
 			if files == nil {
 				files = map[string]string{}
 			}
-			var u unameBuf
-			if rel := u.release(); rel != "" {
+			if rel := Release(); rel != "" {
 				for name, path := range installedModules(filepath.Join("/lib/modules", rel)) {
 					if _, ok := files[name]; !ok {
 						files[name] = path
 					}
 				}
 			}
-			for _, ko := range cfg.modules {
+			for _, ko := range k.opts.Modules {
 				if name := btfdwarf.ModuleName(ko); files[name] == "" {
 					files[name] = ko
 				}
@@ -47,11 +46,11 @@ func moduleBTF(cfg *config) (list func() map[string]string, loaded func(string) 
 	}
 	list = func() map[string]string {
 		files := map[string]string{}
-		dirs := []string{cfg.btfDir}
-		if cfg.btfDir == "" {
-			dirs = []string{filepath.Join(filepath.Dir(cfg.btf), "btf"), filepath.Join(filepath.Dir(cfg.btf), "modules")}
-			if cfg.kallsyms != "" {
-				dirs = append(dirs, filepath.Join(filepath.Dir(cfg.kallsyms), "modules"))
+		dirs := []string{k.opts.BTFDir}
+		if k.opts.BTFDir == "" {
+			dirs = []string{filepath.Join(filepath.Dir(k.opts.BTF), "btf"), filepath.Join(filepath.Dir(k.opts.BTF), "modules")}
+			if k.opts.Kallsyms != "" {
+				dirs = append(dirs, filepath.Join(filepath.Dir(k.opts.Kallsyms), "modules"))
 			}
 		}
 		for _, d := range dirs {
@@ -61,16 +60,16 @@ func moduleBTF(cfg *config) (list func() map[string]string, loaded func(string) 
 				}
 			}
 		}
-		for _, ko := range cfg.modules {
+		for _, ko := range k.opts.Modules {
 			files[btfdwarf.ModuleName(ko)] = ko
 		}
 		return files
 	}
-	if cfg.kallsyms != "" {
+	if k.opts.Kallsyms != "" {
 		var mods map[string]bool
 		loaded = func(mod string) bool {
 			if mods == nil {
-				mods = kallsymsModules(cfg.kallsyms)
+				mods = kallsymsModules(k.opts.Kallsyms)
 			}
 			return mods[mod]
 		}
@@ -105,7 +104,7 @@ func debugByBuildID(sysModule, buildIDDir string) map[string]string {
 // installedModules maps module names to their files under dir (a
 // /lib/modules/RELEASE) as modules.dep lists them.
 func installedModules(dir string) map[string]string {
-	r, closeFn, err := openMaybeGzip(filepath.Join(dir, "modules.dep"))
+	r, closeFn, err := OpenFile(filepath.Join(dir, "modules.dep"))
 	if err != nil {
 		return nil
 	}
@@ -130,7 +129,7 @@ func installedModules(dir string) map[string]string {
 // kallsymsModules lists the modules a saved kallsyms has symbols of.
 func kallsymsModules(path string) map[string]bool {
 	out := map[string]bool{}
-	r, closeFn, err := openMaybeGzip(path)
+	r, closeFn, err := OpenFile(path)
 	if err != nil {
 		return out
 	}
@@ -154,13 +153,12 @@ func kallsymsModules(path string) map[string]bool {
 // layout) or, by the loaded module's build-id, under
 // /usr/lib/debug/.build-id; a module is loaded when /sys/module lists it, or for a saved
 // kernel when --kallsyms has its symbols (always without one).
-func moduleDWARF(cfg *config) (list func() map[string]string, loaded func(string) bool) {
-	live := cfg.kallsyms == ""
+func (k *Kernel) moduleDWARF() (list func() map[string]string, loaded func(string) bool) {
+	live := k.opts.Kallsyms == ""
 	list = func() map[string]string {
 		files := map[string]string{}
 		if live {
-			var u unameBuf
-			if rel := u.release(); rel != "" {
+			if rel := Release(); rel != "" {
 				installed := installedModules(filepath.Join("/lib/modules", rel))
 				for name, path := range installed {
 					dbg := filepath.Join("/usr/lib/debug", strings.TrimSuffix(strings.TrimSuffix(path, ".xz"), ".zst"))
@@ -177,7 +175,7 @@ func moduleDWARF(cfg *config) (list func() map[string]string, loaded func(string
 				}
 			}
 		}
-		for _, ko := range cfg.modules {
+		for _, ko := range k.opts.Modules {
 			files[btfdwarf.ModuleName(ko)] = ko
 		}
 		return files
@@ -191,7 +189,7 @@ func moduleDWARF(cfg *config) (list func() map[string]string, loaded func(string
 		var mods map[string]bool
 		loaded = func(mod string) bool {
 			if mods == nil {
-				mods = kallsymsModules(cfg.kallsyms)
+				mods = kallsymsModules(k.opts.Kallsyms)
 			}
 			return mods[mod]
 		}
