@@ -1,5 +1,5 @@
 # surftrace — build, test, benchmark, fuzz.
-#   make demo   the article's UDP investigation, live, in a VM on the bundled kernel
+#   make demo   the article's UDP investigation, live, in a VM on the stock Debian 6.1 kernel (fetched on first use)
 #   make test   every test: unit, host tracing (uprobes, events) and the VM suite
 #   make install [PREFIX=/usr/local] [DESTDIR=]   binary, surfGraph link, bash/zsh/fish completions
 #   make dist    static linux/amd64 and linux/arm64 binaries in dist/ with SHA256SUMS

@@ -86,7 +86,7 @@ func bundledFlags(t *testing.T) []string {
 
 const udpExpr = `p ip_output proto=@(struct iphdr*)l3%2->protocol ip_dst=@(struct iphdr*)l3%2->daddr b16_dest=@(struct udphdr*)l3%2->dest comm=$comm body=@(struct udphdr*)l3%2->Sdata[0] f:proto==17&&ip_dst==10.0.1.221&&b16_dest==9988`
 
-// TestShowBundled is issue 9's acceptance 4: -S on the bundled kernel
+// TestShowBundled: -S on the committed test kernel
 // works without root and prints definitions then filters on stdout.
 func TestShowBundled(t *testing.T) {
 	flags := bundledFlags(t)

@@ -8,7 +8,7 @@ import (
 // Arch is an instruction set we decode.
 type Arch int
 
-// The architectures of SPEC §1's -a flag.
+// The architectures the -a flag names.
 const (
 	X86_64 Arch = iota
 	X86         // 32-bit

@@ -191,7 +191,7 @@ func attRegs(text string) (src, dst string, ok bool) {
 	return conv(m[1]), conv(m[2]), true
 }
 
-// TestLineOffsetsProbe is issue 11's acceptance 1 on this host: the offsets
+// TestLineOffsetsProbe checks on this host that the offsets
 // -l gives for `long y = x + b;` are real probe points. At the line's first
 // instruction (add %rX,%rY) %X holds x = 3a and %Y holds b; right after it,
 // %Y holds y = 3a+b.

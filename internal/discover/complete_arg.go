@@ -266,7 +266,7 @@ func (x *exprCtx) castType(partial string) []Candidate {
 	return out
 }
 
-// nethdrs are the headers a packet cast takes (SPEC §2).
+// nethdrs are the headers a packet cast takes.
 var nethdrs = []string{"ethhdr", "iphdr", "icmphdr", "tcphdr", "udphdr"}
 
 // pseudo are the members a packet header has besides its own.

@@ -1,5 +1,5 @@
 // Package uobj finds and reads the user-space ELF objects that `P OBJ:FUNC`
-// and `R OBJ:FUNC` probe (SPEC §2): it resolves OBJ to a file, finds a
+// and `R OBJ:FUNC` probe: it resolves OBJ to a file, finds a
 // function's symbol, and turns its virtual address into the file offset that
 // uprobe_events takes (Documentation/trace/uprobetracer.rst in the kernel
 // tree: "p[:[GRP/]EVENT] PATH:OFFSET").
