@@ -18,7 +18,22 @@ mkdir -p "$DEST"
 W=$(mktemp -d "$DEST/apt.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$W"/C/{lists/partial,cache/archives/partial}
-printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main\n' >"$W/C/sources.list"
+# The security archive as this system's apt sources name it (a local
+# mirror too), as the kernel fetcher of the VM suite finds it.
+SEC=${SURFTRACE_DEBIAN_SECURITY:-$(
+  {
+    awk '$1 == "deb" && /-security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
+      /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
+    awk 'BEGIN { RS = "" } /Suites:[^\n]*-security/ && /Types:[^\n]*deb/ {
+      if (match($0, /URIs:[ \t]*[^ \t\n]+/)) { u = substr($0, RSTART, RLENGTH); sub(/URIs:[ \t]*/, "", u); print u; exit } }' \
+      /etc/apt/sources.list.d/*.sources 2>/dev/null
+  } | head -1
+)}
+if [ -z "$SEC" ]; then
+  echo "no Debian security archive in the apt sources: set SURFTRACE_DEBIAN_SECURITY to its URI" >&2
+  exit 1
+fi
+printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s bookworm-security main\n' "$SEC" >"$W/C/sources.list"
 O=(-o "Dir::Etc::SourceList=$W/C/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$W/C/lists" -o "Dir::Cache=$W/C/cache")
 apt-get "${O[@]}" update >&2
 (cd "$W" && apt-get "${O[@]}" download "linux-image-$REL-dbg" >&2)
