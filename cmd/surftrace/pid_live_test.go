@@ -15,7 +15,13 @@ import (
 // returns its pid; the test kills it at the end.
 func runningFixture(t *testing.T, fx string, rounds, delayMS int) int {
 	t.Helper()
-	c := exec.Command(fx, strconv.Itoa(rounds), strconv.Itoa(delayMS))
+	return startPid(t, exec.Command(fx, strconv.Itoa(rounds), strconv.Itoa(delayMS)))
+}
+
+// startPid starts c, whose first line of output is its pid, and returns
+// that pid; the test kills it at the end.
+func startPid(t *testing.T, c *exec.Cmd) int {
+	t.Helper()
 	out, err := c.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -29,11 +35,11 @@ func runningFixture(t *testing.T, fx string, rounds, delayMS int) int {
 	})
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
-		t.Fatalf("fixture: %v", err)
+		t.Fatalf("%s: %v", c.Path, err)
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(line))
 	if err != nil {
-		t.Fatalf("fixture printed %q, not its pid", line)
+		t.Fatalf("%s printed %q, not its pid", c.Path, line)
 	}
 	return pid
 }
@@ -137,26 +143,7 @@ func TestLivePidOtherMounts(t *testing.T) {
 	}
 	fx := fixture(t, "fixture")
 	dir := t.TempDir()
-	c := exec.Command("unshare", "-m", "sh", "-c", `mount -t tmpfs none "$1" && cp "$2" "$1/fx" && exec "$1/fx" 100000 20`, "sh", dir, fx)
-	out, err := c.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c.Process.Kill()
-		c.Wait()
-	})
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("fixture in its own mount namespace: %v", err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(line))
-	if err != nil {
-		t.Fatalf("fixture printed %q", line)
-	}
+	pid := startPid(t, exec.Command("unshare", "-m", "sh", "-c", `mount -t tmpfs none "$1" && cp "$2" "$1/fx" && exec "$1/fx" 100000 20`, "sh", dir, fx))
 	want := fmt.Sprintf("/proc/%d/root%s/fx:", pid, dir)
 	r := surftrace(t, false, "-S", "--pid", strconv.Itoa(pid), "P fx:func v=%0")
 	if r.code != 0 || !strings.Contains(r.stdout, want) {

@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"context"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -146,7 +147,7 @@ func (f *Fetcher) downloadKernel(ctx context.Context, k Kernel) (string, error) 
 	start := time.Now()
 	f.say("downloading %s (%s %s, %s)…", k.Name, k.Package, k.Version, k.Arch)
 	if err := f.apt.download(ctx, debs, pkg); err != nil {
-		if isGone(err) {
+		if errors.Is(err, ErrGone) {
 			cur, _, perr := f.apt.policy(ctx, k.Package+":"+k.Arch)
 			hint := ""
 			if perr == nil {
@@ -172,8 +173,6 @@ func (f *Fetcher) downloadKernel(ctx context.Context, k Kernel) (string, error) 
 	f.say("%s: %.0f MB in %v, sha256 checked", k.Name, float64(size)/1e6, time.Since(start).Round(100*time.Millisecond))
 	return deb, nil
 }
-
-func isGone(err error) bool { return err != nil && strings.Contains(err.Error(), ErrGone.Error()) }
 
 // findDeb finds the downloaded .deb of pkg (apt names it
 // NAME_VERSION_ARCH.deb, the version's ':' escaped).

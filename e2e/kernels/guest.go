@@ -13,7 +13,6 @@ import (
 // Userland is a foreign-architecture guest's programs, unpacked from its
 // own packages.
 type Userland struct {
-	Arch string
 	// Busybox is the static busybox.
 	Busybox string
 	// Files maps a guest path to the host file that goes there: the tools
@@ -87,7 +86,7 @@ func loadGuest(dir, arch, want string) (*Userland, error) {
 		return nil, fmt.Errorf("%s guest not unpacked", arch)
 	}
 	root := filepath.Join(dir, "root")
-	u := &Userland{Arch: arch, Files: map[string]string{}}
+	u := &Userland{Files: map[string]string{}}
 	for _, p := range []string{"bin/busybox", "usr/bin/busybox"} {
 		if st, err := os.Stat(filepath.Join(root, p)); err == nil && st.Mode().IsRegular() {
 			u.Busybox = filepath.Join(root, p)

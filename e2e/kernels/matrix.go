@@ -51,9 +51,6 @@ func (k Kernel) QemuArch() string {
 	return "x86_64"
 }
 
-// GoArch is the GOARCH of binaries that run in this kernel's guest.
-func (k Kernel) GoArch() string { return k.Arch }
-
 // Guest lists the packages a foreign-architecture guest is built from.
 type Guest struct {
 	Arch     string

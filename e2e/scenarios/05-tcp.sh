@@ -4,17 +4,9 @@
 # raw (the u32 as it lies in memory), b32_ (byte-swapped, decimal) and B32_
 # (byte-swapped, hex); the script checks the three agree on every event.
 . /lib/e2e/common.sh
-talk() {
-	i=0
-	while [ $i -lt 100 ]; do
-		echo "line $i"
-		sleep 0.2
-		i=$((i + 1))
-	done | nc -q1 127.0.0.1 7777
-}
 background nc -l -p 7777
 sleep 0.3
-background talk
+background tcp_talk 7777 100
 F='@(struct tcphdr*)l4%1->ack_seq'
 surftrace -q -c 4 -t 20s "p tcp_rcv_established aseq=$F b32_aseq=$F B32_aseq=$F" >/tmp/tcp.out
 rc=$?

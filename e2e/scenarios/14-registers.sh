@@ -33,17 +33,9 @@ run_surftrace -q -c 2 -t 20s "$E4"
 stop_background
 leftovers
 heading wildcard
-talk() {
-	i=0
-	while [ $i -lt 50 ]; do
-		echo "line $i"
-		sleep 0.2
-		i=$((i + 1))
-	done | nc -q1 127.0.0.1 7777
-}
 background nc -l -p 7777
 sleep 0.3
-background talk
+background tcp_talk 7777 50
 run_surftrace -q -c 6 -t 30s 'p tcp_v4_* comm=$comm f:comm=="nc"'
 stop_background
 leftovers

@@ -127,12 +127,8 @@ func WriteInitramfs(dst string, g Guest) error {
 	if tty == "" {
 		tty = "/dev/ttyS1"
 	}
-	capture := 0
-	if g.Capture {
-		capture = 1
-	}
 	conf := fmt.Sprintf("MODULES=%q\nSCENARIOS=%q\nRESULTS=%q\nCAPTURE=%d\nINSTALL_APPLETS=%d\n",
-		strings.Join(mods, " "), strings.Join(names, " "), tty, capture, boolInt(len(applets) == 0))
+		strings.Join(mods, " "), strings.Join(names, " "), tty, boolInt(g.Capture), boolInt(len(applets) == 0))
 	c.File("/etc/e2e.conf", []byte(conf), 0o644)
 	if err := addGuestFiles(c); err != nil {
 		return err
@@ -247,6 +243,7 @@ func parseLdd(out []byte) []string {
 	return libs
 }
 
+// boolInt spells a flag for the guest's shell.
 func boolInt(b bool) int {
 	if b {
 		return 1

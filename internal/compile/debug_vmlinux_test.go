@@ -40,11 +40,7 @@ func TestGoldensDWARFMatchBTF(t *testing.T) {
 		if g.expr == "" {
 			continue
 		}
-		archName := g.arch
-		if archName == "" {
-			archName = "x86_64"
-		}
-		arch, err := LookupArch(archName)
+		arch, err := LookupArch(g.archName())
 		if err != nil {
 			t.Fatal(err)
 		}

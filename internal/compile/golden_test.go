@@ -24,6 +24,14 @@ type golden struct {
 	line     int
 }
 
+// archName is the entry's architecture, x86_64 unless it says -a ARCH.
+func (g *golden) archName() string {
+	if g.arch == "" {
+		return "x86_64"
+	}
+	return g.arch
+}
+
 // parseGoldens reads entries separated by blank lines. Lines starting
 // with '#' before the expression are comments.
 func parseGoldens(t *testing.T, text string) []golden {
@@ -119,11 +127,7 @@ func TestGoldens(t *testing.T) {
 		if g.expr == "" {
 			continue
 		}
-		archName := g.arch
-		if archName == "" {
-			archName = "x86_64"
-		}
-		arch, err := LookupArch(archName)
+		arch, err := LookupArch(g.archName())
 		if err != nil {
 			t.Fatalf("%s:%d: %v", goldensFile, g.line, err)
 		}
@@ -133,7 +137,7 @@ func TestGoldens(t *testing.T) {
 			continue
 		}
 		if got != g.want {
-			t.Errorf("%s:%d: -a %s %s\n got:\n%s\nwant:\n%s", goldensFile, g.line, archName, g.expr, got, g.want)
+			t.Errorf("%s:%d: -a %s %s\n got:\n%s\nwant:\n%s", goldensFile, g.line, g.archName(), g.expr, got, g.want)
 		}
 	}
 	if *update {

@@ -1,13 +1,11 @@
 package ftrace
 
 import (
-	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/surftrace/surftrace/internal/memfile"
 )
 
 // FuzzReadLost feeds an arbitrary per-CPU stats file to the lost-event
@@ -18,7 +16,7 @@ func FuzzReadLost(f *testing.F) {
 	f.Add("overrun: -1\n")
 	f.Add("overrun:18446744073709551615\ndropped events: 0\n")
 	f.Fuzz(func(t *testing.T, stats string) {
-		lost, err := readLost(memPath(t, []byte(stats)))
+		lost, err := readLost(memfile.Path(t, []byte(stats)))
 		if err != nil {
 			return
 		}
@@ -37,21 +35,6 @@ func FuzzReadLost(f *testing.F) {
 			t.Fatalf("lost %d, the file's counters sum to %d", lost, want)
 		}
 	})
-}
-
-// memPath names a file holding data that lives in memory only: creating
-// and removing a disk file per input would make a fuzz run disk-bound.
-func memPath(t *testing.T, data []byte) string {
-	fd, err := unix.MemfdCreate("fuzz", unix.MFD_CLOEXEC)
-	if err != nil {
-		t.Skipf("memfd_create: %v", err)
-	}
-	file := os.NewFile(uintptr(fd), "fuzz")
-	t.Cleanup(func() { file.Close() })
-	if _, err := file.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("/proc/self/fd/%d", fd)
 }
 
 // FuzzProbeName feeds arbitrary kprobe_events/uprobe_events lines, which

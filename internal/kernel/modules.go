@@ -38,11 +38,7 @@ func (k *Kernel) moduleBTF() (list func() map[string]string, loaded func(string)
 			}
 			return files
 		}
-		loaded = func(mod string) bool {
-			_, err := os.Stat(filepath.Join("/sys/module", mod))
-			return err == nil
-		}
-		return list, loaded
+		return list, k.loadedModules(true)
 	}
 	list = func() map[string]string {
 		files := map[string]string{}
@@ -66,15 +62,28 @@ func (k *Kernel) moduleBTF() (list func() map[string]string, loaded func(string)
 		return files
 	}
 	if k.opts.Kallsyms != "" {
-		var mods map[string]bool
-		loaded = func(mod string) bool {
-			if mods == nil {
-				mods = kallsymsModules(k.opts.Kallsyms)
-			}
-			return mods[mod]
-		}
+		loaded = k.loadedModules(false)
 	}
 	return list, loaded
+}
+
+// loadedModules says whether a module is loaded: on the running kernel
+// by /sys/module, on a saved one by the modules its kallsyms has symbols
+// of (read on first use).
+func (k *Kernel) loadedModules(live bool) func(mod string) bool {
+	if live {
+		return func(mod string) bool {
+			_, err := os.Stat(filepath.Join("/sys/module", mod))
+			return err == nil
+		}
+	}
+	var mods map[string]bool
+	return func(mod string) bool {
+		if mods == nil {
+			mods = kallsymsModules(k.opts.Kallsyms)
+		}
+		return mods[mod]
+	}
 }
 
 // debugByBuildID finds loaded modules' debug files by build-id: the
@@ -180,19 +189,5 @@ func (k *Kernel) moduleDWARF() (list func() map[string]string, loaded func(strin
 		}
 		return files
 	}
-	if live {
-		loaded = func(mod string) bool {
-			_, err := os.Stat(filepath.Join("/sys/module", mod))
-			return err == nil
-		}
-	} else {
-		var mods map[string]bool
-		loaded = func(mod string) bool {
-			if mods == nil {
-				mods = kallsymsModules(k.opts.Kallsyms)
-			}
-			return mods[mod]
-		}
-	}
-	return list, loaded
+	return list, k.loadedModules(live)
 }

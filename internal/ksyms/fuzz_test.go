@@ -3,12 +3,10 @@ package ksyms
 import (
 	"bytes"
 	"compress/gzip"
-	"fmt"
-	"os"
 	"strings"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/surftrace/surftrace/internal/memfile"
 )
 
 // FuzzParse feeds arbitrary text, plain or gzip, to the kallsyms reader: a
@@ -85,7 +83,7 @@ func FuzzLoadBlacklist(f *testing.F) {
 		if compress {
 			data = gz(data)
 		}
-		b, err := LoadBlacklist(memPath(t, data))
+		b, err := LoadBlacklist(memfile.Path(t, data))
 		if err != nil {
 			return
 		}
@@ -113,21 +111,6 @@ func FuzzLoadBlacklist(f *testing.F) {
 			}
 		}
 	})
-}
-
-// memPath names a file holding data that lives in memory only: creating
-// and removing a disk file per input would make a fuzz run disk-bound.
-func memPath(t *testing.T, data []byte) string {
-	fd, err := unix.MemfdCreate("fuzz", unix.MFD_CLOEXEC)
-	if err != nil {
-		t.Skipf("memfd_create: %v", err)
-	}
-	file := os.NewFile(uintptr(fd), "fuzz")
-	t.Cleanup(func() { file.Close() })
-	if _, err := file.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("/proc/self/fd/%d", fd)
 }
 
 func gz(b []byte) []byte {

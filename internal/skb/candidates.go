@@ -1,6 +1,7 @@
 package skb
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -57,49 +58,48 @@ func Candidates(syms []discover.Symbol, opt CandidateOptions) ([]Candidate, erro
 	if opt.Types == nil {
 		return nil, errors.New("skb candidates need kernel types (BTF, or -v VMLINUX)")
 	}
-	pats := opt.Patterns
-	if len(pats) == 0 {
-		pats = []string{""}
-	}
 	var es []*discover.FuncEntry
 	seen := map[string]bool{}
-	var firstErr error
-	matched := false
-	// With --funcs, the functions that free an skb are attached too, so a
-	// followed packet still shows where it ended and why; each kernel has
-	// its own (kfree_skb on 5.10, kfree_skb_reason from 5.17,
-	// sk_skb_reason_drop from 6.11), so a missing one is no error.
-	ends := 0
-	if len(opt.Patterns) > 0 {
-		pats = append(append([]string(nil), pats...), endFuncs...)
-		ends = len(endFuncs)
-	}
-	for i, pat := range pats {
+	// add lists the sk_buff functions pat matches into es, once each.
+	add := func(pat string) error {
 		got, err := discover.ListFuncs(syms, discover.ListOptions{
 			Pattern: pat, Types: opt.Types, ModuleTypes: opt.ModuleTypes, Skb: true,
 		})
-		isEnd := i >= len(pats)-ends
-		if err != nil {
-			// A pattern that matches nothing on this kernel is fine
-			// while another one matches: --funcs may name functions of
-			// several kernels.
-			if firstErr == nil && !isEnd {
-				firstErr = err
-			}
-			continue
-		}
-		if !isEnd {
-			matched = true
-		}
 		for _, e := range got {
 			if k := e.Module + ":" + e.Name; !seen[k] {
 				seen[k] = true
 				es = append(es, e)
 			}
 		}
+		return err
 	}
-	if !matched && firstErr != nil {
-		return nil, fmt.Errorf("skb candidates: %w", firstErr)
+	if len(opt.Patterns) == 0 {
+		if err := add(""); err != nil {
+			return nil, fmt.Errorf("skb candidates: %w", err)
+		}
+	} else {
+		// A pattern that matches nothing on this kernel is fine while
+		// another one matches: --funcs may name functions of several
+		// kernels.
+		var firstErr error
+		matched := false
+		for _, pat := range opt.Patterns {
+			if err := add(pat); err != nil {
+				firstErr = cmp.Or(firstErr, err)
+			} else {
+				matched = true
+			}
+		}
+		if !matched {
+			return nil, fmt.Errorf("skb candidates: %w", firstErr)
+		}
+		// The functions that free an skb are attached too, so a followed
+		// packet still shows where it ended and why; each kernel has its
+		// own (kfree_skb on 5.10, kfree_skb_reason from 5.17,
+		// sk_skb_reason_drop from 6.11), so a missing one is no error.
+		for _, pat := range endFuncs {
+			add(pat)
+		}
 	}
 	var out []Candidate
 	for _, e := range es {
@@ -126,16 +126,16 @@ func Candidates(syms []discover.Symbol, opt CandidateOptions) ([]Candidate, erro
 		out = append(out, c)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no traceable function matching %q takes a struct sk_buff *", orAll(pats))
+		return nil, fmt.Errorf("no traceable function matching %q takes a struct sk_buff *", orAll(opt.Patterns))
 	}
 	if opt.Max > 0 && len(out) > opt.Max {
-		return nil, fmt.Errorf("%w: %d functions match %q, more than --max %d: narrow them with --funcs GLOB or raise --max", ErrTooMany, len(out), orAll(pats), opt.Max)
+		return nil, fmt.Errorf("%w: %d functions match %q, more than --max %d: narrow them with --funcs GLOB or raise --max", ErrTooMany, len(out), orAll(opt.Patterns), opt.Max)
 	}
 	return out, nil
 }
 
 func orAll(pats []string) string {
-	if len(pats) == 1 && pats[0] == "" {
+	if len(pats) == 0 || len(pats) == 1 && pats[0] == "" {
 		return "*"
 	}
 	return strings.Join(pats, " ")

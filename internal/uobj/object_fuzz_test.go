@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"debug/elf"
 	"encoding/binary"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/surftrace/surftrace/internal/memfile"
 )
 
 // FuzzOpenObject feeds arbitrary bytes as a user object (`P OBJ:FUNC`
@@ -25,7 +24,7 @@ func FuzzOpenObject(f *testing.F) {
 	debugRoot = f.TempDir() // separate debug files are looked up here, not on the host
 	f.Cleanup(func() { debugRoot = saved })
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file := memFile(t, data)
+		file := memfile.New(t, data)
 		ef, err := elf.NewFile(file)
 		if err != nil {
 			return
@@ -67,20 +66,6 @@ func FuzzOpenObject(f *testing.F) {
 		}
 		o.DebugFile()
 	})
-}
-
-// memFile is a file holding data that lives in memory only.
-func memFile(t *testing.T, data []byte) *os.File {
-	fd, err := unix.MemfdCreate("obj", unix.MFD_CLOEXEC)
-	if err != nil {
-		t.Skipf("memfd_create: %v", err)
-	}
-	file := os.NewFile(uintptr(fd), "obj")
-	t.Cleanup(func() { file.Close() })
-	if _, err := file.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	return file
 }
 
 // FuzzFindNote walks arbitrary note bytes: a note's sizes come from the

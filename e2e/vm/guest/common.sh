@@ -104,6 +104,16 @@ refused() {
 	note "rc=$_rc"
 }
 
+# tcp_talk PORT N: N lines to a local TCP listener, 0.2 s apart.
+tcp_talk() {
+	_i=0
+	while [ "$_i" -lt "$2" ]; do
+		echo "line $_i"
+		sleep 0.2
+		_i=$((_i + 1))
+	done | nc -q1 127.0.0.1 "$1"
+}
+
 # udp_send DST PORT TEXT: one datagram, NUL-terminated so a string fetch
 # of the payload ends with the text (the kernel reads up to a NUL).
 udp_send() {
