@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/surftrace/surftrace/internal/trace"
 )
 
 // FuzzArgs feeds arbitrary command lines (words split on NUL) to what
@@ -20,7 +22,7 @@ func FuzzArgs(f *testing.F) {
 		if err == nil && len(got) != len(args) {
 			t.Fatalf("%q became %q", args, got)
 		}
-		_ = splitByShell(args)
+		_ = trace.SplitByShell(args)
 		var dur time.Duration
 		if err := (durationFlag{&dur}).Set(line); err == nil && dur <= 0 {
 			t.Fatalf("-t %q accepted as %v", line, dur)

@@ -1,17 +1,13 @@
 package main
 
 import (
-	"github.com/surftrace/surftrace/internal/btfdwarf"
-	"github.com/surftrace/surftrace/internal/compile"
-	"github.com/surftrace/surftrace/internal/discover"
-	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/kernel"
 )
 
-// kernelInputs says where `list`, `struct` and completion take the
-// kernel's functions, events and types from: the running kernel, or the
-// saved files of another (--kallsyms FILE with available_filter_functions
-// and available_events beside it, --btf FILE, -v VMLINUX).
+// kernelInputs says where `list`, `struct` and `skb` take the kernel's
+// functions, events and types from: the running kernel, or the saved
+// files of another (--kallsyms FILE with its lists beside it, --btf FILE,
+// -v VMLINUX).
 type kernelInputs struct {
 	btf      string
 	vmlinux  string
@@ -28,24 +24,6 @@ func (in *kernelInputs) target() *kernel.Kernel {
 	}
 	return in.k
 }
-
-func (in *kernelInputs) archSpec() (*compile.Arch, error) { return in.target().Arch() }
-
-// Types loads the kernel types once.
-func (in *kernelInputs) Types() (btfdwarf.Source, error) { return in.target().Types() }
-
-func (in *kernelInputs) live() bool { return in.kallsyms == "" }
-
-// Funcs lists the probeable kernel functions (see kernel.Kernel.Funcs).
-func (in *kernelInputs) Funcs() ([]discover.Symbol, string, error) { return in.target().Funcs() }
-
-// Events lists trace events (see kernel.Kernel.Events).
-func (in *kernelInputs) Events() ([]string, func(sys, ev string) (*ftrace.Format, error), error) {
-	return in.target().Events()
-}
-
-// ModuleTypes gives a module's split BTF on top of the kernel's.
-func (in *kernelInputs) ModuleTypes() func(string) btfdwarf.Source { return in.target().ModuleTypes() }
 
 // kernelOf is the kernel the root command's flags name, made on first
 // use: the flags are final by then.

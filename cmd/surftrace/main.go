@@ -16,16 +16,25 @@ func main() {
 	if filepath.Base(os.Args[0]) == "surfGraph" {
 		os.Exit(graphMain(os.Args[1:]))
 	}
-	ctx, unwatch := watchStop()
-	root := newRootCmd()
-	args, err := expandAbbrevs(root, os.Args[1:])
-	if err != nil {
-		unwatch()
-		printError(os.Stderr, err)
-		os.Exit(exitCode(err))
+	ctx, unwatch := stop.watch()
+	done := make(chan error, 1)
+	go func() {
+		root := newRootCmd()
+		args, err := expandAbbrevs(root, os.Args[1:])
+		if err == nil {
+			root.SetArgs(args)
+			err = root.ExecuteContext(ctx)
+		}
+		done <- err
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-stop.abandon:
+		// Stopped before anything was armed, maybe inside a blocked
+		// open(2) that nothing else ends.
+		os.Exit(stop.status())
 	}
-	root.SetArgs(args)
-	err = root.ExecuteContext(ctx)
 	unwatch()
 	if err != nil {
 		printError(os.Stderr, err)
@@ -39,9 +48,9 @@ func printError(w io.Writer, err error) {
 	var ee *expr.Error
 	if errors.As(err, &ee) {
 		where := ""
-		var se *sourcedError
+		var se interface{ Where() string }
 		if errors.As(err, &se) {
-			where = se.where + ": "
+			where = se.Where() + ": "
 		}
 		fmt.Fprintln(w, "surftrace: "+where+ee.Pretty())
 		return

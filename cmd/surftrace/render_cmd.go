@@ -1,10 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -42,64 +39,14 @@ values are split exactly.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRender(cmd, args, jsonOut, defsFile)
+			sv := render.Saved{Stdin: cmd.InOrStdin(), Defs: defsFile, JSON: jsonOut, Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr()}
+			if len(args) == 1 {
+				sv.Path = args[0]
+			}
+			return render.RenderSaved(cmd.Context(), sv)
 		},
 	}
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print one JSON object per event")
 	cmd.Flags().StringVar(&defsFile, "defs", "", "probe definitions of the traced events (`FILE`: surftrace -S output or kprobe_events)")
 	return cmd
-}
-
-func runRender(cmd *cobra.Command, args []string, jsonOut bool, defsFile string) error {
-	src := cmd.InOrStdin()
-	if len(args) == 1 && args[0] != "-" {
-		f, err := os.Open(args[0])
-		if err != nil {
-			return fmt.Errorf("render: %w", err)
-		}
-		defer f.Close()
-		src = f
-	}
-	stderr := cmd.ErrOrStderr()
-	var schema *render.Schema
-	if defsFile != "" {
-		f, err := os.Open(defsFile)
-		if err != nil {
-			return fmt.Errorf("render --defs: %w", err)
-		}
-		defs, err := render.ReadDefs(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("render --defs %s: %w", defsFile, err)
-		}
-		schema = render.SchemaFromDefs(defs)
-	}
-	opts := render.Options{
-		JSON:   jsonOut,
-		Schema: schema,
-		OnLost: func(cpu int, n uint64) {
-			if n == 0 {
-				fmt.Fprintf(stderr, "surftrace: lost events on CPU %d (kernel buffer overflow)\n", cpu)
-				return
-			}
-			fmt.Fprintf(stderr, "surftrace: lost %d events on CPU %d (kernel buffer overflow)\n", n, cpu)
-		},
-	}
-	// Standard input may be a terminal or a pipe that never ends, and the
-	// read cannot be interrupted: on Ctrl-C stop waiting for it.
-	done := make(chan error, 1)
-	go func() { done <- render.Copy(cmd.OutOrStdout(), src, opts) }()
-	var err error
-	select {
-	case err = <-done:
-	case <-cmd.Context().Done():
-		return nil
-	}
-	if errors.Is(err, syscall.EPIPE) {
-		return nil // the reader went away (| head): not an error
-	}
-	if err != nil {
-		return fmt.Errorf("render: %w", err)
-	}
-	return nil
 }

@@ -41,7 +41,6 @@ type config struct {
 	ready    string    // --ready-file: touched once the probes are armed
 	bufferKB int       // --buffer-size: the instance's per-CPU buffer
 	notes    io.Writer // where slow loading is announced; nil: nowhere
-	origins  []string  // FILE:LINE of each expression from -f, "" for arguments
 	pid      int       // --pid: trace this process only
 	cmdLine  string    // --cmd: run this command and trace it only
 	// maxMatches caps the expansion of a probe point with wildcards.

@@ -1,17 +1,11 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/surftrace/surftrace/internal/compile"
-	"github.com/surftrace/surftrace/internal/ftrace"
-	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/skb"
 )
 
@@ -51,7 +45,16 @@ A packet that matched once is followed by its skb address until it is freed.
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSkb(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), f, strings.Join(args, " "))
+			c := skb.FollowConfig{Kernel: f.target(), Filter: strings.Join(args, " "), Funcs: f.funcs, Max: f.max,
+				Out: cmd.OutOrStdout(), Err: cmd.ErrOrStderr(), JSON: f.json, Show: f.show, KernelFilter: f.kfilter,
+				Count: f.count, Duration: f.duration, BufferKB: f.bufferKB}
+			if !f.quiet {
+				c.Info = c.Err
+			}
+			if f.verbose {
+				c.Log = c.Err
+			}
+			return skb.Follow(cmd.Context(), c)
 		},
 	}
 	fl := cmd.Flags()
@@ -71,82 +74,4 @@ A packet that matched once is followed by its skb address until it is freed.
 	fl.StringVarP(&f.arch, "arch", "a", "", "x86_64, x86 or aarch64 (default: the host's)")
 	fl.SortFlags = false
 	return cmd
-}
-
-func runSkb(ctx context.Context, out, errOut io.Writer, f *skbFlags, filter string) error {
-	var flt *skb.Filter
-	if filter != "" {
-		var err error
-		if flt, err = skb.ParseFilter(filter, skb.DeviceIndex); err != nil {
-			return err
-		}
-	}
-	arch, err := f.archSpec()
-	if err != nil {
-		return err
-	}
-	types, err := f.Types()
-	if err != nil {
-		return err
-	}
-	syms, note, err := f.Funcs()
-	if err != nil {
-		return err
-	}
-	if note != "" {
-		fmt.Fprintln(errOut, "surftrace: "+note)
-	}
-	cands, err := skb.Candidates(syms, skb.CandidateOptions{Patterns: f.funcs, Max: f.max, Types: types, ModuleTypes: f.ModuleTypes()})
-	if err != nil {
-		return err
-	}
-	tracefs := ""
-	if f.live() {
-		tracefs = kernel.FindTracefs()
-	}
-	cc := &compile.Config{Arch: arch, Types: types,
-		Kernel: f.target().Symbols(f.live() && !f.show, tracefs)}
-	plan, err := skb.Build(cands, cc, f.ModuleTypes())
-	if err != nil {
-		return err
-	}
-	if !f.quiet && len(plan.Skipped) > 0 {
-		fmt.Fprintf(errOut, "surftrace: %d of %d functions cannot be probed here (first: %s: %v)\n", len(plan.Skipped), len(cands), plan.Skipped[0].Cand.Name(), plan.Skipped[0].Err)
-	}
-	if len(plan.Defs) == 0 {
-		return fmt.Errorf("no function left to probe")
-	}
-	if kf := flt.Kernel(); f.kfilter && kf != "" {
-		for _, d := range plan.Defs {
-			d.Filter = kf
-		}
-	}
-	if f.show {
-		for _, d := range plan.Defs {
-			fmt.Fprintln(out, d.Line("surftrace"))
-		}
-		for _, d := range plan.Defs {
-			if d.Filter != "" {
-				fmt.Fprintf(out, "%s filter: %s\n", d.Name, d.Filter)
-			}
-		}
-		return nil
-	}
-	fs, err := ftrace.Discover()
-	if err != nil {
-		return err
-	}
-	if !fs.HasKprobes() {
-		return ftrace.ErrNoKprobes
-	}
-	rc := skb.RunConfig{FS: fs, Plan: plan, BufferKB: f.bufferKB, Duration: f.duration,
-		Printer: &skb.Printer{Out: out, JSON: f.json, Plan: plan, Tracker: &skb.Tracker{Filter: flt}, Max: f.count}}
-	if !f.quiet {
-		rc.Info = errOut
-	}
-	if f.verbose {
-		rc.Log = errOut
-	}
-	_, err = skb.Run(ctx, rc)
-	return err
 }

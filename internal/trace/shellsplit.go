@@ -1,19 +1,18 @@
-package main
+package trace
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/kernel"
 )
 
-// splitByShell reports, as a usage error, a command line whose expression
+// SplitByShell reports, as a usage error, a command line whose expression
 // the shell cut into words because it was not quoted: every expression
 // holds a space ("p ip_output"), so a word without one (a lone "p", a
 // "len=%0->len", an "f:proto==17") is a piece of one. The message shows
 // the line as it should have been typed.
-func splitByShell(args []string) error {
+func SplitByShell(args []string) error {
 	if len(args) < 2 {
 		return nil
 	}
@@ -52,40 +51,4 @@ func splitByShell(args []string) error {
 type usageText string
 
 func (u usageText) Error() string { return string(u) }
-func (u usageText) Unwrap() error { return errUsage }
-
-// sourcedError is an error in an expression read from a -f file: where is
-// FILE:LINE.
-type sourcedError struct {
-	where string
-	err   error
-}
-
-func (e *sourcedError) Error() string { return e.where + ": " + e.err.Error() }
-func (e *sourcedError) Unwrap() error { return e.err }
-
-// fromFile marks err with the file and line expression i came from, if it
-// came from one.
-func fromFile(cfg *config, i int, err error) error {
-	if err == nil || i >= len(cfg.origins) || cfg.origins[i] == "" {
-		return err
-	}
-	return &sourcedError{where: cfg.origins[i], err: err}
-}
-
-// fromFileBySource marks an expression error that carries no index (the
-// kernel refused a probe, say) with the FILE:LINE of the expression it
-// shows.
-func fromFileBySource(cfg *config, exprs []string, err error) error {
-	var ee *expr.Error
-	var se *sourcedError
-	if err == nil || !errors.As(err, &ee) || errors.As(err, &se) {
-		return err
-	}
-	for i, s := range exprs {
-		if s == ee.Src {
-			return fromFile(cfg, i, err)
-		}
-	}
-	return err
-}
+func (u usageText) Unwrap() error { return kernel.ErrUsage }
