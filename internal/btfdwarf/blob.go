@@ -38,7 +38,7 @@ var (
 )
 
 // blobForms lists the accepted forms, for messages.
-const blobForms = "raw BTF (as /sys/kernel/btf/vmlinux), gzip, xz or .tar.xz holding a .btf file (as BTFHub publishes), or an ELF with a .BTF section"
+const blobForms = "raw BTF (as the running kernel exposes it), gzip, xz or .tar.xz holding a .btf file (as BTFHub publishes), or an ELF with a .BTF section"
 
 // readBlob returns the BTF in path: mapped when the file is raw BTF or an
 // ELF (sysfs BTF supports mmap on recent kernels, which spares copying

@@ -3,7 +3,7 @@
 // bitfields), typedefs, arrays, enums — from one of two sources behind one
 // interface:
 //
-//   - BTF (the kernel's /sys/kernel/btf/vmlinux, module split BTF, or a
+//   - BTF (the running kernel's vmlinux BTF, module split BTF, or a
 //     file): see Documentation/bpf/btf.rst for the format;
 //   - DWARF (a vmlinux with debug info, a .ko, or any ELF built with -g):
 //     DWARF 4/5 via debug/dwarf.
@@ -13,7 +13,7 @@
 // read, so a device, a FIFO or a huge sparse file is refused at once.
 //
 // Kernel joins vmlinux's BTF with the split BTF of its modules
-// (/sys/kernel/btf/MODULE, a saved copy of it, or a MODULE.ko's .BTF
+// (the running kernel's, a saved copy of it, or a MODULE.ko's .BTF
 // section), whose type IDs and strings continue vmlinux's. A function is
 // looked up in vmlinux, then in the modules; one found only in a module
 // that is not loaded is an error naming the module. When vmlinux and a

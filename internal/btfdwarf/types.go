@@ -244,6 +244,6 @@ type Source interface {
 	TypeByName(name string) (*Type, error)
 	// PointerSize is the target's pointer size in bytes.
 	PointerSize() int
-	// Describe names the source for messages ("BTF /sys/kernel/btf/vmlinux").
+	// Describe names the source for messages ("BTF " and the file's path).
 	Describe() string
 }

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -10,26 +11,86 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ulikunitz/xz"
 	"golang.org/x/sys/unix"
+
+	"github.com/surftrace/surftrace/internal/ksyms"
 )
 
-// OpenFile opens one of the kernel's lists, raw or gzip as saved copies
-// often are; closeFn closes it.
+// The kernel's own files, read when the target is the running kernel.
+const (
+	kallsymsPath  = "/proc/kallsyms"
+	blacklistPath = "/sys/kernel/debug/kprobes/blacklist" // needs debugfs mounted
+	btfDir        = "/sys/kernel/btf"                     // vmlinux and one split BTF per loaded module
+)
+
+// BTFPath is where the running kernel exposes its BTF.
+const BTFPath = btfDir + "/vmlinux"
+
+// Compressed forms of a saved list, told apart by their magic.
+var (
+	gzipMagic = []byte{0x1f, 0x8b}
+	xzMagic   = []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}
+)
+
+// OpenFile opens one of the kernel's lists, raw, gzip or xz as saved
+// copies often are; closeFn closes it. It is the one place such files
+// are unpacked.
 func OpenFile(path string) (r io.Reader, closeFn func(), err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
+	closeFn = func() { f.Close() }
 	br := bufio.NewReaderSize(f, 1<<16)
-	if m, _ := br.Peek(2); len(m) == 2 && m[0] == 0x1f && m[1] == 0x8b {
+	m, _ := br.Peek(len(xzMagic))
+	switch {
+	case bytes.HasPrefix(m, gzipMagic):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			f.Close()
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
-		return zr, func() { f.Close() }, nil
+		return zr, closeFn, nil
+	case bytes.HasPrefix(m, xzMagic):
+		zr, err := xz.NewReader(br)
+		if err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return zr, closeFn, nil
 	}
-	return br, func() { f.Close() }, nil
+	return br, closeFn, nil
+}
+
+// LoadKallsyms reads a symbol table in kallsyms form from path (the
+// running kernel's, or a saved one, raw or compressed).
+func LoadKallsyms(path string) (*ksyms.Table, error) {
+	r, closeFn, err := OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("kallsyms: %w", err)
+	}
+	defer closeFn()
+	t, err := ksyms.Parse(r)
+	if err != nil {
+		return nil, fmt.Errorf("kallsyms %s: %w", path, err)
+	}
+	return t, nil
+}
+
+// LoadBlacklist reads a kprobes blacklist from path (the running
+// kernel's, or a saved one, raw or compressed).
+func LoadBlacklist(path string) (*ksyms.Blacklist, error) {
+	r, closeFn, err := OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("kprobes blacklist: %w", err)
+	}
+	defer closeFn()
+	b, err := ksyms.ParseBlacklist(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, nil
 }
 
 // Sibling finds NAME or NAME.gz in dir: a saved kernel's lists may be

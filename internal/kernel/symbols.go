@@ -24,21 +24,20 @@ func (k *Kernel) Symbols(armed bool, tracefs string) *compile.Kernel {
 		dir := filepath.Dir(k.opts.Kallsyms)
 		path := k.opts.Kallsyms
 		return &compile.Kernel{
-			LoadSyms:      func() (*ksyms.Table, error) { return ksyms.Load(path) },
-			LoadBlacklist: func() (*ksyms.Blacklist, error) { return ksyms.LoadBlacklist(Sibling(dir, "kprobes-blacklist")) },
+			LoadSyms:      func() (*ksyms.Table, error) { return LoadKallsyms(path) },
+			LoadBlacklist: func() (*ksyms.Blacklist, error) { return LoadBlacklist(Sibling(dir, "kprobes-blacklist")) },
 			LoadTraceable: func() (map[string]bool, error) { return ReadNames(Sibling(dir, "available_filter_functions")) },
 			NotraceOK:     func() bool { return k.Config(notraceOption) },
 			Eager:         true,
 			CheckOffset:   k.offsetChecker(),
 		}
 	}
+	var live liveLists
 	c := &compile.Kernel{
-		LoadSyms: func() (*ksyms.Table, error) { return ksyms.Load("/proc/kallsyms") },
-		LoadBlacklist: func() (*ksyms.Blacklist, error) {
-			return ksyms.LoadBlacklist("/sys/kernel/debug/kprobes/blacklist")
-		},
-		NotraceOK: func() bool { return k.Config(notraceOption) },
-		Eager:     armed,
+		LoadSyms:      live.Kallsyms,
+		LoadBlacklist: live.Blacklist,
+		NotraceOK:     func() bool { return k.Config(notraceOption) },
+		Eager:         armed,
 	}
 	if armed || k.opts.Vmlinux != "" {
 		c.CheckOffset = k.offsetChecker()
@@ -62,7 +61,7 @@ func (k *Kernel) offsetChecker() func(ksyms.Symbol, uint64) error {
 	return func(s ksyms.Symbol, off uint64) error {
 		if !opened {
 			opened = true
-			d, openErr = disasm.OpenKernel(disasm.KernelOptions{Vmlinux: k.opts.Vmlinux, Kallsyms: k.opts.Kallsyms})
+			d, openErr = disasm.OpenKernel(k.disasmOptions())
 		}
 		if openErr != nil || d == nil {
 			return nil

@@ -1,6 +1,8 @@
-// Package ksyms reads the kernel's symbol table (/proc/kallsyms, or a saved
-// copy of another kernel's, plain or gzip) and the kprobes blacklist
-// (/sys/kernel/debug/kprobes/blacklist). Together they decide what a kprobe
+// Package ksyms parses the kernel's symbol table (kallsyms, the running
+// kernel's or a saved copy of another kernel's) and the kprobes blacklist.
+// It reads what it is handed: opening the kernel's files, and unpacking
+// saved copies, is internal/kernel's. The table and the blacklist together
+// decide what a kprobe
 // can be attached to: kprobes need a kernel text symbol, not an
 // ftrace-traceable one, and a name may exist only as a compiler clone
 // (name.constprop.0, name.isra.0, name.part.0).
@@ -12,11 +14,8 @@ package ksyms
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
-	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,34 +63,6 @@ type Table struct {
 
 	dataOnce sync.Once
 	hasData  bool
-}
-
-// Load reads kallsyms from path ("/proc/kallsyms", or a file; gzip is
-// detected by its magic).
-func Load(path string) (*Table, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("kallsyms: %w", err)
-	}
-	defer f.Close()
-	r, err := maybeGunzip(f)
-	if err != nil {
-		return nil, fmt.Errorf("kallsyms %s: %w", path, err)
-	}
-	t, err := Parse(r)
-	if err != nil {
-		return nil, fmt.Errorf("kallsyms %s: %w", path, err)
-	}
-	return t, nil
-}
-
-func maybeGunzip(f io.Reader) (io.Reader, error) {
-	br := bufio.NewReaderSize(f, 1<<16)
-	magic, _ := br.Peek(2)
-	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		return gzip.NewReader(br)
-	}
-	return br, nil
 }
 
 // Parse reads kallsyms text: "ADDR TYPE NAME [MODULE]" per line.
