@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ulikunitz/xz"
@@ -107,12 +108,26 @@ func Sibling(dir, name string) string {
 // "name [module]" per line. An empty list is an error: the kernel has
 // always some, so the file is not what it should be.
 func ReadNames(path string) (map[string]bool, error) {
+	list, err := ReadNameList(path)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(list))
+	for _, n := range list {
+		names[n] = true
+	}
+	return names, nil
+}
+
+// ReadNameList reads a list as ReadNames does, keeping the file's order
+// and duplicates (a function of several modules).
+func ReadNameList(path string) ([]string, error) {
 	r, closeFn, err := OpenFile(path)
 	if err != nil {
 		return nil, err
 	}
 	defer closeFn()
-	names := make(map[string]bool, 1<<16)
+	names := make([]string, 0, 1<<16)
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := sc.Text()
@@ -120,7 +135,7 @@ func ReadNames(path string) (map[string]bool, error) {
 			line = line[:i]
 		}
 		if line != "" {
-			names[line] = true
+			names = append(names, line)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -130,6 +145,25 @@ func ReadNames(path string) (map[string]bool, error) {
 		return nil, errors.New("empty function list")
 	}
 	return names, nil
+}
+
+// ResolveClone finds fn among names: fn itself, else its one compiler
+// copy (fn.isra.0, fn.constprop.0, …; see ksyms.CloneBase). copies lists
+// the copies when there is no exact name, so that a caller can say
+// which exist; name is "" when fn is absent or has several copies.
+func ResolveClone(fn string, names []string) (name string, copies []string) {
+	for _, n := range names {
+		if n == fn {
+			return fn, nil
+		}
+		if base, ok := ksyms.CloneBase(n); ok && base == fn && !slices.Contains(copies, n) {
+			copies = append(copies, n)
+		}
+	}
+	if len(copies) == 1 {
+		return copies[0], copies
+	}
+	return "", copies
 }
 
 // configHas reports whether a kernel config file sets opt=y.

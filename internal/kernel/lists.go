@@ -71,3 +71,9 @@ func (k *Kernel) Events() ([]string, func(sys, ev string) (*ftrace.Format, error
 	format := func(sys, ev string) (*ftrace.Format, error) { return ftrace.ReadFormat(fs, sys, ev) }
 	return names, format, nil
 }
+
+// TraceableIn lists the functions the tracefs at fs can trace
+// (available_filter_functions), in its order.
+func TraceableIn(fs *ftrace.FS) ([]string, error) {
+	return ReadNameList(fs.Path("available_filter_functions"))
+}

@@ -92,8 +92,7 @@ func Parse(r io.Reader) (*Table, error) {
 	sort.SliceStable(t.syms, func(i, j int) bool { return t.syms[i].Addr < t.syms[j].Addr })
 	for i, s := range t.syms {
 		t.byName[s.Name] = append(t.byName[s.Name], i)
-		if dot := strings.IndexByte(s.Name, '.'); dot > 0 && s.IsText() {
-			base := s.Name[:dot]
+		if base, ok := CloneBase(s.Name); ok && s.IsText() {
 			t.clones[base] = append(t.clones[base], i)
 		}
 	}
@@ -117,6 +116,17 @@ func (t *Table) Lookup(name string) []Symbol {
 		}
 	}
 	return out
+}
+
+// CloneBase returns the function a compiler clone was made of: the name
+// before the first '.' (name.constprop.0, name.isra.0, name.part.0); ok
+// is false for a name that is no clone.
+func CloneBase(name string) (base string, ok bool) {
+	dot := strings.IndexByte(name, '.')
+	if dot <= 0 {
+		return "", false
+	}
+	return name[:dot], true
 }
 
 // Clones returns the compiler clones of a function (name.constprop.0,
