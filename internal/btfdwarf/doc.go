@@ -21,6 +21,15 @@
 // take the one of the function's module (Kernel.ForFunc); without a
 // function, vmlinux's wins, then the modules' in name order.
 //
+// A type name that several types share resolves by kind, as C spells
+// it: "struct X", "union X" and "enum X" find only that kind; a bare name
+// finds a typedef or base type, and only when there is none a struct or
+// union ("iphdr" for "struct iphdr"). Among types of the kind asked for,
+// the first complete definition wins, a split BTF's own before its
+// base's, each in type-ID order; an empty forward declaration loses to it.
+//
+// No Source is safe for concurrent use (see Source).
+//
 // DWARF of a plainly stored ELF (a debug vmlinux) is read compile unit
 // by compile unit from the mapped file: a function's unit through the
 // symbol table and .debug_aranges, a type by name in the function's unit
