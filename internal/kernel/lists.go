@@ -17,7 +17,7 @@ func (k *Kernel) Funcs() (syms []discover.Symbol, note string, err error) {
 		if fs := FindTracefs(); fs != "" {
 			path = filepath.Join(fs, "available_filter_functions")
 		}
-		table = "/proc/kallsyms"
+		table = kallsymsPath
 	} else {
 		path = Sibling(filepath.Dir(k.opts.Kallsyms), "available_filter_functions")
 		table = k.opts.Kallsyms
