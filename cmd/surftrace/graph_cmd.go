@@ -3,39 +3,19 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
-	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/surftrace/surftrace/internal/completion"
-	"github.com/surftrace/surftrace/internal/ftrace"
 	"github.com/surftrace/surftrace/internal/graph"
-
-	"github.com/surftrace/surftrace/internal/trace"
 )
-
-// graphFlags are the flags of `surftrace graph` (and of surfGraph).
-type graphFlags struct {
-	function string
-	mode     string
-	step     int
-	out      string
-	count    int
-	duration time.Duration
-	depth    int
-	input    string
-	quiet    bool
-	maxFiles int
-}
 
 // newGraphCmd returns `surftrace graph`: call graphs of one kernel function
 // through the function_graph tracer, as the original surfGraph drew them.
 func newGraphCmd() *cobra.Command {
-	var f graphFlags
+	var f graph.Flags
 	cmd := &cobra.Command{
 		Use:   "graph [flags] FUNC",
 		Short: "Call graphs of a kernel function as trees or flame graphs (function_graph tracer)",
@@ -59,99 +39,26 @@ function_graph text saved earlier (cat trace > FILE) and needs nothing.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runGraph(cmd, args, &f)
+			f.Args = args
+			return graph.RunFlags(cmd.Context(), f, graph.Streams{Stdin: cmd.InOrStdin(), Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr()})
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.function, "function", "f", "", "the function to graph (surfGraph's -f; or give it as the argument)")
-	fl.StringVarP(&f.mode, "mode", "m", "", "output: tree (default), svg (default with -o), folded, walk or raw")
-	fl.IntVarP(&f.step, "step", "s", 1, "svg: write a graph every STEP calls (0: only the merged total)")
-	fl.StringVarP(&f.out, "output", "o", "", "svg: directory for FUNC-total.svg and FUNC-<n>.svg")
-	fl.IntVar(&f.maxFiles, "max-files", 20, "svg: write at most `N` per-call graphs (0: no limit)")
-	fl.IntVarP(&f.count, "count", "c", 0, "stop after N complete calls")
-	fl.VarP(durationFlag{&f.duration}, "time", "t", "stop after this long (10s, 1m)")
-	fl.IntVarP(&f.depth, "depth", "d", 0, "follow calls at most DEPTH levels deep (max_graph_depth; 0: all)")
-	fl.StringVarP(&f.input, "input", "i", "", "read saved function_graph text from FILE (-: stdin) instead of tracing")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, "do not print the tracefs set-up and teardown commands")
+	fl.StringVarP(&f.Function, "function", "f", "", "the function to graph (surfGraph's -f; or give it as the argument)")
+	fl.StringVarP(&f.Mode, "mode", "m", "", "output: tree (default), svg (default with -o), folded, walk or raw")
+	fl.IntVarP(&f.Step, "step", "s", 1, "svg: write a graph every STEP calls (0: only the merged total)")
+	fl.StringVarP(&f.Out, "output", "o", "", "svg: directory for FUNC-total.svg and FUNC-<n>.svg")
+	fl.IntVar(&f.MaxFiles, "max-files", 20, "svg: write at most `N` per-call graphs (0: no limit)")
+	fl.IntVarP(&f.Count, "count", "c", 0, "stop after N complete calls")
+	fl.VarP(durationFlag{&f.Duration}, "time", "t", "stop after this long (10s, 1m)")
+	fl.IntVarP(&f.Depth, "depth", "d", 0, "follow calls at most DEPTH levels deep (max_graph_depth; 0: all)")
+	fl.StringVarP(&f.Input, "input", "i", "", "read saved function_graph text from FILE (-: stdin) instead of tracing")
+	fl.BoolVarP(&f.Quiet, "quiet", "q", false, "do not print the tracefs set-up and teardown commands")
 	cmd.ValidArgsFunction = completion.GraphArgs
 	cmd.RegisterFlagCompletionFunc("function", completion.FuncName(false))
 	cmd.RegisterFlagCompletionFunc("mode", cobra.FixedCompletions(
 		[]string{"svg", "tree", "folded", "walk", "raw"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
-}
-
-func runGraph(cmd *cobra.Command, args []string, f *graphFlags) error {
-	fn := f.function
-	switch {
-	case len(args) == 1 && fn != "" && args[0] != fn:
-		return fmt.Errorf("two functions given (%s and -f %s): graph one at a time", args[0], fn)
-	case len(args) == 1:
-		fn = args[0]
-	}
-	if f.mode == "" {
-		// A run of 600 calls must not drop 601 files into the current
-		// directory: files only where -o says.
-		f.mode = string(graph.ModeTree)
-		if f.out != "" {
-			f.mode = string(graph.ModeSVG)
-		}
-	}
-	mode, err := graph.ParseMode(f.mode)
-	if err != nil {
-		return err
-	}
-	if f.maxFiles < 0 {
-		return fmt.Errorf("%w: --max-files %d: give 0 (no limit) or more", errUsage, f.maxFiles)
-	}
-	cfg := graph.Config{
-		Func: fn, Mode: mode, Step: f.step, OutDir: f.out, MaxFiles: f.maxFiles, Count: f.count,
-		Duration: f.duration, Depth: f.depth,
-		Stdout: cmd.OutOrStdout(), Stderr: cmd.ErrOrStderr(), Log: cmd.ErrOrStderr(),
-	}
-	if f.quiet {
-		cfg.Log = io.Discard
-	}
-	if (f.out == "0" || f.out == "1") && !isDir(f.out) {
-		// surfGraph's -o was a 0/1 switch for saving pickled trees.
-		fmt.Fprintf(cfg.Stderr, "graph: -o %s is surfGraph's switch for .tree files, which surftrace does not write; graphs go to the current directory\n", f.out)
-		cfg.OutDir = "."
-	}
-	switch f.input {
-	case "":
-		if fn == "" {
-			return fmt.Errorf("%w: name it (surftrace graph FUNC)", graph.ErrNoFunction)
-		}
-		fs, err := ftrace.Discover()
-		if err != nil {
-			return trace.TracefsError(err)
-		}
-		if err := trace.CheckAccess(fs.Root); err != nil {
-			return err
-		}
-	case "-":
-		cfg.Input = cmd.InOrStdin()
-	default:
-		in, err := os.Open(f.input)
-		if err != nil {
-			return fmt.Errorf("read saved trace: %w", err)
-		}
-		defer in.Close()
-		cfg.Input = in
-	}
-	// A closed output pipe must end the run through its clean-up, not kill it.
-	sigpipe := make(chan os.Signal, 1)
-	signal.Notify(sigpipe, syscall.SIGPIPE)
-	defer signal.Stop(sigpipe)
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	return graph.Run(ctx, cfg)
-}
-
-func isDir(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.IsDir()
 }
 
 // graphMain runs surfGraph: the binary invoked under that name takes the

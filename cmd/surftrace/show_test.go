@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
@@ -200,7 +201,7 @@ func TestShowTouchesNothing(t *testing.T) {
 // /sys/kernel/btf/vmlinux, whose layout differs from the test kernel's
 // (sk_buff->data is 0xd0 on 6.1, 0xc8 on 5.10 and on 6.18).
 func TestShowHostBTF(t *testing.T) {
-	host, err := btfdwarf.LoadBTF(btfdwarf.KernelBTFPath, 8)
+	host, err := btfdwarf.LoadBTF(kernel.BTFPath, 8)
 	if err != nil {
 		t.Skipf("no BTF for the running kernel: %v", err)
 	}
@@ -217,8 +218,8 @@ func TestShowHostBTF(t *testing.T) {
 	if r.code != 0 || r.stdout != want {
 		t.Errorf("exit %d\nstdout: %s\nwant:   %s\nstderr: %s", r.code, r.stdout, want, r.stderr)
 	}
-	if !strings.Contains(calls, `"`+btfdwarf.KernelBTFPath+`"`) {
-		t.Errorf("-S did not open %s:\n%s", btfdwarf.KernelBTFPath, grepLines(calls, "btf"))
+	if !strings.Contains(calls, `"`+kernel.BTFPath+`"`) {
+		t.Errorf("-S did not open %s:\n%s", kernel.BTFPath, grepLines(calls, "btf"))
 	}
 	if m := sysWrite.FindString(calls); m != "" {
 		t.Errorf("-S changed something under /sys: %s", m)

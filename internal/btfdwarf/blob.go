@@ -38,7 +38,7 @@ var (
 )
 
 // blobForms lists the accepted forms, for messages.
-const blobForms = "raw BTF (as /sys/kernel/btf/vmlinux), gzip, xz or .tar.xz holding a .btf file (as BTFHub publishes), or an ELF with a .BTF section"
+const blobForms = "raw BTF (as the running kernel exposes it), gzip, xz or .tar.xz holding a .btf file (as BTFHub publishes), or an ELF with a .BTF section"
 
 // readBlob returns the BTF in path: mapped when the file is raw BTF or an
 // ELF (sysfs BTF supports mmap on recent kernels, which spares copying
@@ -68,7 +68,7 @@ func readBlob(path string) ([]byte, func(), error) {
 	if err := checkTypeFile(st); err != nil {
 		return nil, nil, err
 	}
-	data, release, err := mapFile(f, st.Size())
+	data, release, err := mapFile(f, st)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -120,11 +120,13 @@ func checkTypeFile(st os.FileInfo) error {
 	return nil
 }
 
-// mapFile maps f, or reads it where mapping is refused; size was
-// checked. A file whose stat size is 0 (some pseudo-files) is read up to
-// MaxBTFSize.
-func mapFile(f *os.File, size int64) ([]byte, func(), error) {
-	if size > 0 {
+// mapFile maps f, or reads it where mapping is refused; its size was
+// checked. Only a regular file is mapped: a device or pseudo-file may
+// change under the mapping or fault past its stat size. A file whose stat
+// size is 0 (some pseudo-files) is read up to MaxBTFSize.
+func mapFile(f *os.File, st os.FileInfo) ([]byte, func(), error) {
+	size := st.Size()
+	if size > 0 && st.Mode().IsRegular() {
 		if m, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_PRIVATE); err == nil {
 			return m, func() { _ = unix.Munmap(m) }, nil
 		}

@@ -57,10 +57,7 @@ type BTF struct {
 	release func()
 }
 
-// KernelBTFPath is where the running kernel exposes its BTF.
-const KernelBTFPath = "/sys/kernel/btf/vmlinux"
-
-// LoadBTF opens a BTF file: raw (as /sys/kernel/btf/vmlinux), gzip, or an
+// LoadBTF opens a BTF file: raw (as the running kernel exposes it), gzip, or an
 // ELF with a .BTF section (pahole -J output). ptrSize is the target's
 // pointer size (8 for x86_64 and aarch64, 4 for x86).
 func LoadBTF(path string, ptrSize int) (*BTF, error) {
@@ -77,7 +74,7 @@ func LoadBTF(path string, ptrSize int) (*BTF, error) {
 	return b, nil
 }
 
-// LoadSplitBTF opens a module's BTF (/sys/kernel/btf/MODULE), whose type
+// LoadSplitBTF opens a module's BTF (as the running kernel exposes it), whose type
 // IDs and strings continue those of base.
 func LoadSplitBTF(path string, base *BTF) (*BTF, error) {
 	data, release, err := readBlob(path)

@@ -211,6 +211,10 @@ func (b *BTF) ownType(name string) (*Type, error) {
 	return b.typeByName(normalizeTypeName(name), b.findOwn)
 }
 
+// typeByName resolves name by the kind it spells (see the package
+// comment): among matches (own before the base's, each in ID order), the
+// first complete definition wins, an empty forward declaration only when
+// it is the one match.
 func (b *BTF) typeByName(name string, find func(string, ...uint32) []uint32) (*Type, error) {
 	var ids []uint32
 	switch {
@@ -223,8 +227,9 @@ func (b *BTF) typeByName(name string, find func(string, ...uint32) []uint32) (*T
 	default:
 		ids = find(name, kindTypedef, kindInt, kindFloat)
 		if len(ids) == 0 {
-			// "iphdr" for "struct iphdr" is a common slip; accept it
-			// only when unambiguous.
+			// "iphdr" for "struct iphdr" is a common slip: a bare name
+			// that is no typedef or base type finds a struct or union
+			// of that name.
 			ids = find(name, kindStruct, kindUnion)
 		}
 	}

@@ -151,7 +151,7 @@ func TestBTFTypes(t *testing.T) {
 // bundled Debian kernel (gcc) has no tags, so this runs on the host's
 // BTF when it has them.
 func TestBTFUserPointer(t *testing.T) {
-	b, err := LoadBTF(KernelBTFPath, 8)
+	b, err := LoadBTF("/sys/kernel/btf/vmlinux", 8)
 	if err != nil {
 		t.Skipf("no kernel BTF: %v", err)
 	}

@@ -3,7 +3,7 @@
 // bitfields), typedefs, arrays, enums — from one of two sources behind one
 // interface:
 //
-//   - BTF (the kernel's /sys/kernel/btf/vmlinux, module split BTF, or a
+//   - BTF (the running kernel's vmlinux BTF, module split BTF, or a
 //     file): see Documentation/bpf/btf.rst for the format;
 //   - DWARF (a vmlinux with debug info, a .ko, or any ELF built with -g):
 //     DWARF 4/5 via debug/dwarf.
@@ -13,13 +13,22 @@
 // read, so a device, a FIFO or a huge sparse file is refused at once.
 //
 // Kernel joins vmlinux's BTF with the split BTF of its modules
-// (/sys/kernel/btf/MODULE, a saved copy of it, or a MODULE.ko's .BTF
+// (the running kernel's, a saved copy of it, or a MODULE.ko's .BTF
 // section), whose type IDs and strings continue vmlinux's. A function is
 // looked up in vmlinux, then in the modules; one found only in a module
 // that is not loaded is an error naming the module. When vmlinux and a
 // module, or two modules, define a type of the same name, a probe's casts
 // take the one of the function's module (Kernel.ForFunc); without a
 // function, vmlinux's wins, then the modules' in name order.
+//
+// A type name that several types share resolves by kind, as C spells
+// it: "struct X", "union X" and "enum X" find only that kind; a bare name
+// finds a typedef or base type, and only when there is none a struct or
+// union ("iphdr" for "struct iphdr"). Among types of the kind asked for,
+// the first complete definition wins, a split BTF's own before its
+// base's, each in type-ID order; an empty forward declaration loses to it.
+//
+// No Source is safe for concurrent use (see Source).
 //
 // DWARF of a plainly stored ELF (a debug vmlinux) is read compile unit
 // by compile unit from the mapped file: a function's unit through the

@@ -3,7 +3,6 @@ package btfdwarf
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -50,9 +49,10 @@ type Kernel struct {
 }
 
 // NewKernel joins vmlinux's BTF with the modules' BTF files, which list
-// returns (module name → path; see ModuleFiles) when first needed; nil
-// means none. loaded tells the loaded modules apart; nil means all listed
-// modules are loaded, as /sys/kernel/btf lists them.
+// returns (module name → path: split BTF, or a module object whose .BTF
+// section is taken) when first needed; nil means none. loaded tells the
+// loaded modules apart; nil means all listed modules are loaded, as the
+// running kernel's BTF directory lists them.
 func NewKernel(base *BTF, list func() map[string]string, loaded func(module string) bool) *Kernel {
 	return &Kernel{base: base, list: list, loaded: loaded,
 		split: map[string]*BTF{}, errs: map[string]error{}, funcMod: map[string]string{}}
@@ -79,26 +79,6 @@ func ModuleName(file string) string {
 		name = strings.TrimSuffix(name, ext)
 	}
 	return strings.ReplaceAll(name, "-", "_")
-}
-
-// ModuleFiles lists the module BTF files in dir: split BTF named after
-// the module (as /sys/kernel/btf/MODULE, or MODULE.btf) or a module
-// object MODULE.ko / MODULE.ko.xz / MODULE.ko.gz whose .BTF section is
-// taken. vmlinux itself is skipped.
-func ModuleFiles(dir string) (map[string]string, error) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("module BTF directory: %w", err)
-	}
-	out := map[string]string{}
-	for _, e := range ents {
-		n := e.Name()
-		if n == "vmlinux" || strings.HasPrefix(n, "vmlinux.") || e.IsDir() || strings.HasSuffix(n, ".zst") {
-			continue
-		}
-		out[ModuleName(n)] = filepath.Join(dir, n)
-	}
-	return out, nil
 }
 
 // Base is vmlinux's BTF.

@@ -16,7 +16,7 @@ func testModules(t *testing.T, loaded func(string) bool) *Kernel {
 	t.Helper()
 	base := kernelBTF(t)
 	dir := filepath.Join(testkernel.Dir(), "modules")
-	files, err := ModuleFiles(dir)
+	files, err := moduleFiles(dir)
 	if err != nil {
 		t.Skipf("no saved modules: %v", err)
 	}

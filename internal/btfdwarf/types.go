@@ -234,7 +234,13 @@ func typePrefix(t *Type) string {
 	return s + " "
 }
 
-// Source answers type questions. Implementations: *BTF and *DWARF.
+// Source answers type questions. Implementations: *BTF, *DWARF and the
+// kernel joins of them (*Kernel, *DWARFKernel).
+//
+// A Source is not safe for concurrent use: it fills caches (types by name
+// and by ID, decoded units, loaded modules) as it answers, without locks,
+// since every caller asks from one goroutine. Share one across goroutines
+// only behind a lock of the caller's.
 type Source interface {
 	// Func returns a function's prototype; ErrNotFound, ErrNoPrototype.
 	Func(name string) (*Func, error)
@@ -244,6 +250,6 @@ type Source interface {
 	TypeByName(name string) (*Type, error)
 	// PointerSize is the target's pointer size in bytes.
 	PointerSize() int
-	// Describe names the source for messages ("BTF /sys/kernel/btf/vmlinux").
+	// Describe names the source for messages ("BTF " and the file's path).
 	Describe() string
 }

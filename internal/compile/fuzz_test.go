@@ -54,11 +54,10 @@ func fuzzKernel(dir string) *Kernel {
 		}
 	}
 	traceable["__netif_receive_skb_core.constprop.0"] = true
-	return &Kernel{
-		LoadSyms:      func() (*ksyms.Table, error) { return tab, err },
-		LoadTraceable: func() (map[string]bool, error) { return traceable, nil },
-		Eager:         true,
-	}
+	return &Kernel{Src: symFuncs{
+		kallsyms:  func() (*ksyms.Table, error) { return tab, err },
+		traceable: func() (map[string]bool, error) { return traceable, nil },
+	}, Eager: true}
 }
 
 // fuzzConfig compiles against the bundled kernel when it is there, else

@@ -10,30 +10,38 @@ import (
 	"github.com/surftrace/surftrace/internal/ksyms"
 )
 
+// KernelSymbols is where the target kernel's symbol facts come from:
+// internal/kernel implements it for the running kernel and for a saved
+// one. Each list is read at most once, when first needed.
+type KernelSymbols interface {
+	// Kallsyms reads the symbol table (the running kernel's or a saved
+	// one).
+	Kallsyms() (*ksyms.Table, error)
+	// Blacklist reads the kprobes blacklist; an error means unknown.
+	Blacklist() (*ksyms.Blacklist, error)
+	// Traceable reads available_filter_functions; nil or an error means
+	// unknown.
+	Traceable() (map[string]bool, error)
+	// NotraceOK reports whether the kernel has
+	// CONFIG_KPROBE_EVENTS_ON_NOTRACE: then kprobe_events also takes
+	// functions ftrace cannot trace. Asked only when it matters.
+	NotraceOK() bool
+	// CheckOffset verifies that func+off is an instruction boundary
+	// (needs the code bytes); nil when it is, or cannot be told.
+	CheckOffset(sym ksyms.Symbol, off uint64) error
+}
+
 // Kernel answers symbol questions about the target kernel. Its tables are
 // loaded on first use: reading /proc/kallsyms alone costs ~60 ms, more
 // than `surftrace -S` may take, and most expressions name a function that
 // BTF already vouches for.
 type Kernel struct {
-	// LoadSyms reads kallsyms (/proc/kallsyms or --kallsyms FILE).
-	LoadSyms func() (*ksyms.Table, error)
-	// LoadBlacklist reads the kprobes blacklist; nil or an error means
-	// unknown.
-	LoadBlacklist func() (*ksyms.Blacklist, error)
-	// LoadTraceable reads available_filter_functions; nil or an error
-	// means unknown.
-	LoadTraceable func() (map[string]bool, error)
-	// NotraceOK reports whether the kernel has
-	// CONFIG_KPROBE_EVENTS_ON_NOTRACE: then kprobe_events also takes
-	// functions ftrace cannot trace. Asked only when it matters.
-	NotraceOK func() bool
+	// Src reads the kernel's lists; nil: no symbol table is known.
+	Src KernelSymbols
 	// Eager consults kallsyms for every function (live runs), so that
 	// duplicates and blacklisted functions are refused before anything is
 	// written; -S leaves it off to stay fast.
 	Eager bool
-	// CheckOffset verifies that func+off is an instruction boundary (needs
-	// the code bytes); nil skips the check.
-	CheckOffset func(sym ksyms.Symbol, off uint64) error
 
 	symsOnce, blOnce, trOnce sync.Once
 	symsDone                 atomic.Bool
@@ -45,11 +53,11 @@ type Kernel struct {
 
 func (k *Kernel) table() (*ksyms.Table, error) {
 	k.symsOnce.Do(func() {
-		if k.LoadSyms == nil {
+		if k.Src == nil {
 			k.symsErr = fmt.Errorf("no kernel symbol table")
 			return
 		}
-		k.syms, k.symsErr = k.LoadSyms()
+		k.syms, k.symsErr = k.Src.Kallsyms()
 	})
 	k.symsDone.Store(true)
 	return k.syms, k.symsErr
@@ -57,8 +65,8 @@ func (k *Kernel) table() (*ksyms.Table, error) {
 
 func (k *Kernel) blacklist() *ksyms.Blacklist {
 	k.blOnce.Do(func() {
-		if k.LoadBlacklist != nil {
-			k.bl, _ = k.LoadBlacklist()
+		if k.Src != nil {
+			k.bl, _ = k.Src.Blacklist()
 		}
 	})
 	return k.bl
@@ -66,8 +74,8 @@ func (k *Kernel) blacklist() *ksyms.Blacklist {
 
 func (k *Kernel) traceable() map[string]bool {
 	k.trOnce.Do(func() {
-		if k.LoadTraceable != nil {
-			k.tr, _ = k.LoadTraceable()
+		if k.Src != nil {
+			k.tr, _ = k.Src.Traceable()
 		}
 	})
 	return k.tr
@@ -165,8 +173,8 @@ func (c *compiler) resolveKernel(name, module string, hasOff bool, btfKnows bool
 				"offset %d is past the end of %s (%d bytes)", t.Offset, r.name, end-start).
 				WithHint("use -F " + r.name + " to list its instruction offsets")
 		}
-		if k.CheckOffset != nil {
-			if err := k.CheckOffset(s, t.Offset); err != nil {
+		if k.Src != nil {
+			if err := k.Src.CheckOffset(s, t.Offset); err != nil {
 				return nil, c.errf(t.OffPos, len(t.Text)-(t.OffPos-t.Pos), ErrNotProbeable, "%v", err).
 					WithHint("use -F " + r.name + " to list its instruction offsets")
 			}
@@ -182,7 +190,7 @@ func (c *compiler) resolveKernel(name, module string, hasOff bool, btfKnows bool
 func (c *compiler) checkTraceable(asWritten, name string) error {
 	k := c.cfg.Kernel
 	tr := k.traceable()
-	if tr == nil || tr[name] || k.NotraceOK != nil && k.NotraceOK() {
+	if tr == nil || tr[name] || k.Src.NotraceOK() {
 		return nil
 	}
 	t := c.e.Target

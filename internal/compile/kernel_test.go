@@ -53,15 +53,16 @@ func kernelBTF(tb testing.TB, arch *Arch) *btfdwarf.BTF {
 // blacklist, available_filter_functions and config beside it).
 var testKernel = sync.OnceValue(func() *Kernel {
 	d := testkernel.Dir()
-	return &Kernel{
-		LoadSyms:      func() (*ksyms.Table, error) { return ksyms.Load(filepath.Join(d, "kallsyms.gz")) },
-		LoadBlacklist: func() (*ksyms.Blacklist, error) { return ksyms.LoadBlacklist(filepath.Join(d, "kprobes-blacklist.gz")) },
-		LoadTraceable: func() (map[string]bool, error) {
+	return &Kernel{Src: symFuncs{
+		kallsyms: func() (*ksyms.Table, error) { return parseGz(filepath.Join(d, "kallsyms.gz"), ksyms.Parse) },
+		blacklist: func() (*ksyms.Blacklist, error) {
+			return parseGz(filepath.Join(d, "kprobes-blacklist.gz"), ksyms.ParseBlacklist)
+		},
+		traceable: func() (map[string]bool, error) {
 			return readNames(filepath.Join(d, "available_filter_functions.gz"))
 		},
-		NotraceOK: func() bool { return configSets(filepath.Join(d, "config"), "CONFIG_KPROBE_EVENTS_ON_NOTRACE") },
-		Eager:     true,
-	}
+		notraceOK: func() bool { return configSets(filepath.Join(d, "config"), "CONFIG_KPROBE_EVENTS_ON_NOTRACE") },
+	}, Eager: true}
 })
 
 func readNames(path string) (map[string]bool, error) {

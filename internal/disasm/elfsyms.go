@@ -1,14 +1,9 @@
 package disasm
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"debug/elf"
 	"fmt"
-	"io"
-	"os"
-	"strings"
 
 	"github.com/surftrace/surftrace/internal/ksyms"
 )
@@ -50,31 +45,4 @@ func elfSymbols(m *image) (*ksyms.Table, error) {
 		fmt.Fprintf(&b, "%016x %c %s\n", s.Value, t, s.Name)
 	}
 	return ksyms.Parse(&b)
-}
-
-// loadFilterFunctions reads available_filter_functions ("name" or "name
-// [module]" per line; gzip allowed).
-func loadFilterFunctions(path string) (map[string]bool, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	var r io.Reader = br
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		r = gz
-	}
-	out := map[string]bool{}
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		if name, _, _ := strings.Cut(sc.Text(), " "); name != "" {
-			out[name] = true
-		}
-	}
-	return out, sc.Err()
 }

@@ -13,41 +13,46 @@ import (
 	"github.com/surftrace/surftrace/internal/suggest"
 )
 
-// Live kernel files.
-const (
-	ProcKcore    = "/proc/kcore"
-	ProcKallsyms = "/proc/kallsyms"
-	// KprobesBlacklist needs debugfs mounted at /sys/kernel/debug.
-	KprobesBlacklist = "/sys/kernel/debug/kprobes/blacklist"
-)
+// ProcKcore is the running kernel's memory as an ELF core image.
+const ProcKcore = "/proc/kcore"
 
 // geteuid is a variable so tests can play an unprivileged user.
 var geteuid = os.Geteuid
 
-var filterFunctionFiles = []string{
-	"/sys/kernel/tracing/available_filter_functions",
-	"/sys/kernel/debug/tracing/available_filter_functions",
+// Lists are the running kernel's symbol lists. internal/kernel opens
+// them: this package reads code, not the kernel's files.
+type Lists interface {
+	// Kallsyms is the running kernel's symbol table.
+	Kallsyms() (*ksyms.Table, error)
+	// Blacklist is its kprobes blacklist.
+	Blacklist() (*ksyms.Blacklist, error)
+	// Traceable is the set of functions ftrace can trace
+	// (available_filter_functions).
+	Traceable() (map[string]bool, error)
 }
 
-// KernelOptions says where kernel code and symbols come from. The zero
-// value reads the running kernel: /proc/kcore and /proc/kallsyms (root).
+// KernelOptions says where kernel code and symbols come from. Code comes
+// from Vmlinux, else /proc/kcore (root); symbols from Kallsyms, else the
+// vmlinux's .symtab, else the running kernel's (Live).
 type KernelOptions struct {
 	// Vmlinux is an ELF image to read code from instead of /proc/kcore; its
 	// .symtab (when it has one) gives the symbols and its DWARF the source
 	// lines.
 	Vmlinux string
-	// Kallsyms is a symbol table in kallsyms format (gzip allowed) to use
-	// instead of the ELF's or /proc/kallsyms: for a stripped vmlinux, such as
-	// the one inside a bzImage.
-	Kallsyms string
+	// Kallsyms loads a symbol table in kallsyms form to use instead of the
+	// ELF's or the running kernel's: for a stripped vmlinux, such as the
+	// one inside a bzImage. Nil: none is given.
+	Kallsyms func() (*ksyms.Table, error)
 	// Kcore replaces /proc/kcore (tests).
 	Kcore string
-	// Blacklist is a kprobes blacklist file (gzip allowed); by default the
-	// live one is read when the symbols are the live kernel's.
-	Blacklist string
-	// FilterFunctions is an available_filter_functions file (gzip allowed),
-	// by default the live one when the symbols are live.
-	FilterFunctions string
+	// Blacklist loads a kprobes blacklist; nil: the running kernel's when
+	// the symbols are its.
+	Blacklist func() (*ksyms.Blacklist, error)
+	// FilterFunctions loads the ftrace-traceable functions; nil: the
+	// running kernel's when the symbols are its.
+	FilterFunctions func() (map[string]bool, error)
+	// Live reads the running kernel's lists; nil: they cannot be read.
+	Live Lists
 }
 
 // Kernel reads functions of a kernel.
@@ -56,7 +61,7 @@ type Kernel struct {
 	img       *image
 	a         Arch
 	slide     uint64 // symbol address − image address (KASLR)
-	live      bool   // symbols from /proc/kallsyms
+	live      bool   // symbols from the running kernel's kallsyms
 	fromELF   bool   // code from a vmlinux, not kcore
 	bl        *ksyms.Blacklist
 	blMissing string          // why the blacklist could not be checked
@@ -133,22 +138,25 @@ func (k *Kernel) Close() error { return k.img.Close() }
 func (k *Kernel) loadSymbols(opts KernelOptions) error {
 	var err error
 	switch {
-	case opts.Kallsyms != "":
-		k.syms, err = ksyms.Load(opts.Kallsyms)
+	case opts.Kallsyms != nil:
+		k.syms, err = opts.Kallsyms()
 	case k.fromELF && hasSymtab(k.img):
 		k.syms, err = elfSymbols(k.img)
 	default:
 		if k.fromELF && geteuid() != 0 {
 			return fmt.Errorf("%s: %w: give --kallsyms FILE with that kernel's kallsyms", opts.Vmlinux, ErrNoSymbols)
 		}
+		if opts.Live == nil {
+			return fmt.Errorf("%w: the running kernel's kallsyms is not at hand", ErrNoSymbols)
+		}
 		k.live = true
-		k.syms, err = ksyms.Load(ProcKallsyms)
+		k.syms, err = opts.Live.Kallsyms()
 	}
 	if err != nil {
 		return fmt.Errorf("kernel symbols: %w", err)
 	}
 	if k.live && !k.hasAddresses() {
-		return fmt.Errorf("%s shows no addresses (kernel.kptr_restrict): %w", ProcKallsyms, ErrNeedRoot)
+		return fmt.Errorf("the running kernel's kallsyms shows no addresses (kernel.kptr_restrict): %w", ErrNeedRoot)
 	}
 	if k.fromELF && !hasSymtab(k.img) {
 		k.slide = k.textSlide()
@@ -188,28 +196,24 @@ func (k *Kernel) textSlide() uint64 {
 // loadProbeLists reads the kprobes blacklist and the ftrace-traceable
 // functions, quietly doing without when they are not readable.
 func (k *Kernel) loadProbeLists(opts KernelOptions) {
-	bl := opts.Blacklist
-	if bl == "" && k.live {
-		bl = KprobesBlacklist
+	bl, ff := opts.Blacklist, opts.FilterFunctions
+	if k.live && opts.Live != nil {
+		if bl == nil {
+			bl = opts.Live.Blacklist
+		}
+		if ff == nil {
+			ff = opts.Live.Traceable
+		}
 	}
-	if bl != "" {
-		b, err := ksyms.LoadBlacklist(bl)
+	if bl != nil {
+		b, err := bl()
 		if err != nil {
-			k.blMissing = fmt.Sprintf("kprobes blacklist not checked (%v; mount debugfs on /sys/kernel/debug)", err)
+			k.blMissing = fmt.Sprintf("kprobes blacklist not checked (%v; mount debugfs)", err)
 		}
 		k.bl = b
 	}
-	ff := opts.FilterFunctions
-	if ff == "" && k.live {
-		for _, p := range filterFunctionFiles {
-			if _, err := os.Stat(p); err == nil {
-				ff = p
-				break
-			}
-		}
-	}
-	if ff != "" {
-		k.traceable, _ = loadFilterFunctions(ff)
+	if ff != nil {
+		k.traceable, _ = ff()
 	}
 }
 

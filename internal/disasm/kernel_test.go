@@ -18,9 +18,9 @@ import (
 func testKernelOptions(t *testing.T) KernelOptions {
 	return KernelOptions{
 		Vmlinux:         testVmlinux(t),
-		Kallsyms:        testKernelFile(t, "kallsyms.gz"),
-		Blacklist:       testKernelFile(t, "kprobes-blacklist.gz"),
-		FilterFunctions: testKernelFile(t, "available_filter_functions.gz"),
+		Kallsyms:        kallsymsFile(testKernelFile(t, "kallsyms.gz")),
+		Blacklist:       blacklistFile(testKernelFile(t, "kprobes-blacklist.gz")),
+		FilterFunctions: namesFile(testKernelFile(t, "available_filter_functions.gz")),
 	}
 }
 
@@ -203,9 +203,9 @@ func TestKASLRSlide(t *testing.T) {
 	opts := testKernelOptions(t)
 	const slide = 0x1a00000
 	shifted := filepath.Join(t.TempDir(), "kallsyms")
-	writeShiftedKallsyms(t, opts.Kallsyms, shifted, slide)
+	writeShiftedKallsyms(t, testKernelFile(t, "kallsyms.gz"), shifted, slide)
 	base := testKernelShared(t)
-	opts.Kallsyms, opts.Blacklist = shifted, ""
+	opts.Kallsyms, opts.Blacklist = kallsymsFile(shifted), nil
 	k := openTestKernel(t, opts)
 	if k.slide != slide {
 		t.Fatalf("slide %#x, want %#x", k.slide, slide)

@@ -17,6 +17,14 @@ type Options struct {
 	Format FormatOptions
 }
 
+// Show serves `-F FUNC` (fn, when given) or `-l LINE`.
+func Show(w io.Writer, fn, line string, opts Options) error {
+	if fn != "" {
+		return ShowFunc(w, fn, opts)
+	}
+	return ShowLine(w, line, opts)
+}
+
 // ShowFunc writes the listing of `-F SPEC`: FUNC for the kernel, or
 // OBJ:FUNC for a user object. OBJ resolves as for `P` probes; when it names
 // no object, OBJ:FUNC is taken as a kernel MODULE:FUNC.

@@ -158,3 +158,18 @@ func parseFilterError(content, cmd string) (msg string, pos int) {
 	}
 	return msg, pos
 }
+
+// ErrorLogTail returns the last n lines of the kernel's error_log joined
+// by " | ", "" when it has none or cannot be read: for messages of tests
+// and tools that write outside a Session.
+func (fs *FS) ErrorLogTail(n int) string {
+	b, err := fs.Read("error_log")
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " | ")
+}

@@ -23,7 +23,10 @@ const (
 // point, then the one inside debugfs (a tracefs automount since 4.1, part of
 // debugfs itself before).
 const (
-	tracefsPath      = "/sys/kernel/tracing"
+	// DefaultRoot is where tracefs is mounted on modern systems, and
+	// where Discover mounts it.
+	DefaultRoot      = "/sys/kernel/tracing"
+	tracefsPath      = DefaultRoot
 	debugTracingPath = "/sys/kernel/debug/tracing"
 )
 
@@ -45,28 +48,12 @@ func NewFS(root string) *FS {
 	return &FS{Root: root}
 }
 
-// Discover finds the tracefs mount: /proc/self/mountinfo first, then
-// /sys/kernel/tracing, then /sys/kernel/debug/tracing, each checked by its
-// filesystem magic. When none is mounted it mounts tracefs at
-// /sys/kernel/tracing, which needs root (else the error wraps ErrNotRoot).
+// Discover finds the tracefs mount as Find does. When none is mounted it
+// mounts tracefs at /sys/kernel/tracing, which needs root (else the error
+// wraps ErrNotRoot).
 func Discover() (*FS, error) {
-	if f, err := os.Open("/proc/self/mountinfo"); err == nil {
-		points := tracefsMounts(f)
-		f.Close()
-		// Several mounts are common (a container's bind mount besides the
-		// host's); the canonical path wins.
-		sort.SliceStable(points, func(i, j int) bool { return points[i] == tracefsPath && points[j] != tracefsPath })
-		for _, p := range points {
-			if hasMagic(p, tracefsMagic) {
-				return NewFS(p), nil
-			}
-		}
-	}
-	if hasMagic(tracefsPath, tracefsMagic) {
-		return NewFS(tracefsPath), nil
-	}
-	if hasMagic(debugTracingPath, tracefsMagic, debugfsMagic) {
-		return NewFS(debugTracingPath), nil
+	if fs := Find(); fs != nil {
+		return fs, nil
 	}
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: not mounted, and mounting it: %w", ErrNoTracefs, ErrNotRoot)
@@ -77,6 +64,32 @@ func Discover() (*FS, error) {
 	fs := NewFS(tracefsPath)
 	fs.Mounted = true
 	return fs, nil
+}
+
+// Find finds a mounted tracefs without mounting one, nil when there is
+// none: /proc/self/mountinfo first, then /sys/kernel/tracing, then
+// /sys/kernel/debug/tracing, each checked by its filesystem magic. It is
+// the one finder of tracefs; looking at a kernel must touch nothing.
+func Find() *FS {
+	if f, err := os.Open("/proc/self/mountinfo"); err == nil {
+		points := tracefsMounts(f)
+		f.Close()
+		// Several mounts are common (a container's bind mount besides the
+		// host's); the canonical path wins.
+		sort.SliceStable(points, func(i, j int) bool { return points[i] == tracefsPath && points[j] != tracefsPath })
+		for _, p := range points {
+			if hasMagic(p, tracefsMagic) {
+				return NewFS(p)
+			}
+		}
+	}
+	if hasMagic(tracefsPath, tracefsMagic) {
+		return NewFS(tracefsPath)
+	}
+	if hasMagic(debugTracingPath, tracefsMagic, debugfsMagic) {
+		return NewFS(debugTracingPath)
+	}
+	return nil
 }
 
 // tracefsMounts lists the mount points of type tracefs in a mountinfo file
@@ -147,6 +160,14 @@ func hasMagic(path string, magics ...int64) bool {
 func (fs *FS) Path(elems ...string) string {
 	return filepath.Join(append([]string{fs.Root}, elems...)...)
 }
+
+// Read reads the file rel (slash-separated, under the root).
+func (fs *FS) Read(rel string) ([]byte, error) {
+	return os.ReadFile(fs.Path(rel))
+}
+
+// Exists reports whether rel (slash-separated, under the root) exists.
+func (fs *FS) Exists(rel string) bool { return exists(fs.Path(rel)) }
 
 // HasKprobes reports whether the kernel offers kprobe_events.
 func (fs *FS) HasKprobes() bool { return exists(fs.Path("kprobe_events")) }

@@ -1,13 +1,15 @@
 package graph
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/surftrace/surftrace/internal/kernel"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // checkKernel makes sure the kernel has the function_graph tracer and can
@@ -24,39 +26,25 @@ func checkKernel(t *tracefs, fn string, warn io.Writer) (string, error) {
 	return resolveFunc(t, fn, warn)
 }
 
-// resolveFunc looks fn up in available_filter_functions (one function a line,
-// "name [module]" for modules).
+// resolveFunc looks fn up in available_filter_functions: fn itself, or
+// its one compiler-made copy.
 func resolveFunc(t *tracefs, fn string, warn io.Writer) (string, error) {
-	f, err := os.Open(t.path("available_filter_functions"))
+	names, err := kernel.TraceableIn(t.fs)
 	if err != nil {
 		return "", fmt.Errorf("list traceable functions: %w", err)
 	}
-	defer f.Close()
-	var copies, near []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		name, _, _ := strings.Cut(sc.Text(), " ")
-		switch {
-		case name == fn:
-			return fn, nil
-		case strings.HasPrefix(name, fn+"."):
-			copies = append(copies, name)
-		case len(near) < 6 && strings.Contains(name, fn):
-			near = append(near, name)
-		}
+	name, copies := kernel.ResolveClone(fn, names)
+	if name == fn {
+		return fn, nil
 	}
-	if err := sc.Err(); err != nil {
-		return "", fmt.Errorf("list traceable functions: %w", err)
-	}
-	if len(copies) == 1 {
-		fmt.Fprintf(warn, "graph: %s exists only as the compiler's copy %s: tracing that\n", fn, copies[0])
-		return copies[0], nil
+	if name != "" {
+		fmt.Fprintf(warn, "graph: %s exists only as the compiler's copy %s: tracing that\n", fn, name)
+		return name, nil
 	}
 	hint := "it may be inlined, notrace, or in a module not loaded"
-	switch {
-	case len(copies) > 1:
+	if len(copies) > 1 {
 		hint = "it exists as " + strings.Join(copies, ", ") + ": name one"
-	case len(near) > 0:
+	} else if near := suggest.Closest(fn, names, 6); len(near) > 0 {
 		hint = "similar names: " + strings.Join(near, ", ")
 	}
 	return "", fmt.Errorf("%s: %w (not in available_filter_functions; %s)", fn, ErrNotTraceable, hint)
@@ -114,7 +102,7 @@ func arm(t *tracefs, cfg *Config) (string, error) {
 	}
 	for _, o := range graphOptions {
 		rel := dir + "options/" + o.name
-		if _, err := os.Stat(t.path(rel)); err != nil {
+		if !t.fs.Exists(rel) {
 			continue // an older or newer kernel without this option
 		}
 		if err := t.swap(rel, o.val); err != nil {
@@ -136,10 +124,10 @@ func arm(t *tracefs, cfg *Config) (string, error) {
 // one more call to draw. Kernels before 5.8 have no set_ftrace_notrace_pid.
 func excludeSelf(t *tracefs, dir string) error {
 	rel := dir + "set_ftrace_notrace_pid"
-	if _, err := os.Stat(t.path(rel)); err != nil {
+	if !t.fs.Exists(rel) {
 		return nil
 	}
-	if _, err := os.Stat(t.path(dir + "options/function-fork")); err == nil {
+	if t.fs.Exists(dir + "options/function-fork") {
 		if err := t.swap(dir+"options/function-fork", "1"); err != nil {
 			return err
 		}
@@ -190,8 +178,7 @@ func pickBuffer(t *tracefs) (string, error) {
 		return "", nil
 	}
 	avail, _ := t.read(name + "/available_tracers")
-	_, serr := os.Stat(t.path(name + "/set_graph_function"))
-	if slices.Contains(strings.Fields(avail), "function_graph") && serr == nil {
+	if slices.Contains(strings.Fields(avail), "function_graph") && t.fs.Exists(name+"/set_graph_function") {
 		return name + "/", nil
 	}
 	// Removed now, not at the end: the instance is of no use to this run.

@@ -3,7 +3,6 @@ package graph
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/ftrace"
@@ -40,7 +39,7 @@ func (t *tracefs) path(rel string) string { return t.fs.Path(rel) }
 
 // read returns a file's content without its trailing newline.
 func (t *tracefs) read(rel string) (string, error) {
-	b, err := os.ReadFile(t.path(rel))
+	b, err := t.fs.Read(rel)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", t.path(rel), err)
 	}

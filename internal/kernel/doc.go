@@ -10,6 +10,11 @@
 // functions, completing a word or compiling an expression each need a
 // different part, and reading all of them would cost seconds.
 //
+// It is the one package that opens the kernel's own files (kallsyms, the
+// kprobes blacklist, BTF, tracefs lists), and the one that unpacks saved
+// copies of them ([OpenFile]); the parsers it hands them to read what
+// they are given.
+//
 // A saved kernel is --kallsyms FILE with its other lists beside it
 // (kprobes-blacklist, available_filter_functions, available_events,
 // config, tracing-README, each raw or gzip), as the bundled test kernel

@@ -2,34 +2,96 @@ package kernel
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/ulikunitz/xz"
 	"golang.org/x/sys/unix"
+
+	"github.com/surftrace/surftrace/internal/ksyms"
 )
 
-// OpenFile opens one of the kernel's lists, raw or gzip as saved copies
-// often are; closeFn closes it.
+// The kernel's own files, read when the target is the running kernel.
+const (
+	kallsymsPath  = "/proc/kallsyms"
+	blacklistPath = "/sys/kernel/debug/kprobes/blacklist" // needs debugfs mounted
+	btfDir        = "/sys/kernel/btf"                     // vmlinux and one split BTF per loaded module
+)
+
+// BTFPath is where the running kernel exposes its BTF.
+const BTFPath = btfDir + "/vmlinux"
+
+// Compressed forms of a saved list, told apart by their magic.
+var (
+	gzipMagic = []byte{0x1f, 0x8b}
+	xzMagic   = []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}
+)
+
+// OpenFile opens one of the kernel's lists, raw, gzip or xz as saved
+// copies often are; closeFn closes it. It is the one place such files
+// are unpacked.
 func OpenFile(path string) (r io.Reader, closeFn func(), err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
+	closeFn = func() { f.Close() }
 	br := bufio.NewReaderSize(f, 1<<16)
-	if m, _ := br.Peek(2); len(m) == 2 && m[0] == 0x1f && m[1] == 0x8b {
+	m, _ := br.Peek(len(xzMagic))
+	switch {
+	case bytes.HasPrefix(m, gzipMagic):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			f.Close()
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
-		return zr, func() { f.Close() }, nil
+		return zr, closeFn, nil
+	case bytes.HasPrefix(m, xzMagic):
+		zr, err := xz.NewReader(br)
+		if err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return zr, closeFn, nil
 	}
-	return br, func() { f.Close() }, nil
+	return br, closeFn, nil
+}
+
+// LoadKallsyms reads a symbol table in kallsyms form from path (the
+// running kernel's, or a saved one, raw or compressed).
+func LoadKallsyms(path string) (*ksyms.Table, error) {
+	r, closeFn, err := OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("kallsyms: %w", err)
+	}
+	defer closeFn()
+	t, err := ksyms.Parse(r)
+	if err != nil {
+		return nil, fmt.Errorf("kallsyms %s: %w", path, err)
+	}
+	return t, nil
+}
+
+// LoadBlacklist reads a kprobes blacklist from path (the running
+// kernel's, or a saved one, raw or compressed).
+func LoadBlacklist(path string) (*ksyms.Blacklist, error) {
+	r, closeFn, err := OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("kprobes blacklist: %w", err)
+	}
+	defer closeFn()
+	b, err := ksyms.ParseBlacklist(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, nil
 }
 
 // Sibling finds NAME or NAME.gz in dir: a saved kernel's lists may be
@@ -46,12 +108,26 @@ func Sibling(dir, name string) string {
 // "name [module]" per line. An empty list is an error: the kernel has
 // always some, so the file is not what it should be.
 func ReadNames(path string) (map[string]bool, error) {
+	list, err := ReadNameList(path)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(list))
+	for _, n := range list {
+		names[n] = true
+	}
+	return names, nil
+}
+
+// ReadNameList reads a list as ReadNames does, keeping the file's order
+// and duplicates (a function of several modules).
+func ReadNameList(path string) ([]string, error) {
 	r, closeFn, err := OpenFile(path)
 	if err != nil {
 		return nil, err
 	}
 	defer closeFn()
-	names := make(map[string]bool, 1<<16)
+	names := make([]string, 0, 1<<16)
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := sc.Text()
@@ -59,7 +135,7 @@ func ReadNames(path string) (map[string]bool, error) {
 			line = line[:i]
 		}
 		if line != "" {
-			names[line] = true
+			names = append(names, line)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -69,6 +145,25 @@ func ReadNames(path string) (map[string]bool, error) {
 		return nil, errors.New("empty function list")
 	}
 	return names, nil
+}
+
+// ResolveClone finds fn among names: fn itself, else its one compiler
+// copy (fn.isra.0, fn.constprop.0, …; see ksyms.CloneBase). copies lists
+// the copies when there is no exact name, so that a caller can say
+// which exist; name is "" when fn is absent or has several copies.
+func ResolveClone(fn string, names []string) (name string, copies []string) {
+	for _, n := range names {
+		if n == fn {
+			return fn, nil
+		}
+		if base, ok := ksyms.CloneBase(n); ok && base == fn && !slices.Contains(copies, n) {
+			copies = append(copies, n)
+		}
+	}
+	if len(copies) == 1 {
+		return copies[0], copies
+	}
+	return "", copies
 }
 
 // configHas reports whether a kernel config file sets opt=y.

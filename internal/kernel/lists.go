@@ -17,7 +17,7 @@ func (k *Kernel) Funcs() (syms []discover.Symbol, note string, err error) {
 		if fs := FindTracefs(); fs != "" {
 			path = filepath.Join(fs, "available_filter_functions")
 		}
-		table = "/proc/kallsyms"
+		table = kallsymsPath
 	} else {
 		path = Sibling(filepath.Dir(k.opts.Kallsyms), "available_filter_functions")
 		table = k.opts.Kallsyms
@@ -70,4 +70,10 @@ func (k *Kernel) Events() ([]string, func(sys, ev string) (*ftrace.Format, error
 	}
 	format := func(sys, ev string) (*ftrace.Format, error) { return ftrace.ReadFormat(fs, sys, ev) }
 	return names, format, nil
+}
+
+// TraceableIn lists the functions the tracefs at fs can trace
+// (available_filter_functions), in its order.
+func TraceableIn(fs *ftrace.FS) ([]string, error) {
+	return ReadNameList(fs.Path("available_filter_functions"))
 }

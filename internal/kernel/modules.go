@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,7 @@ import (
 )
 
 // moduleBTF says where modules' BTF comes from and which modules are
-// loaded. The running kernel: /sys/kernel/btf/MODULE for loaded modules,
+// loaded. The running kernel: its BTF directory for loaded modules,
 // the .ko files under /lib/modules/$(uname -r) and --module FILE.ko for
 // the others. A saved
 // kernel (BTF): --btf-dir DIR, else a btf/ or modules/ directory
@@ -20,7 +21,7 @@ import (
 func (k *Kernel) moduleBTF() (list func() map[string]string, loaded func(string) bool) {
 	if k.opts.BTF == "" {
 		list = func() map[string]string {
-			files, _ := btfdwarf.ModuleFiles("/sys/kernel/btf")
+			files, _ := moduleFiles(btfDir)
 			if files == nil {
 				files = map[string]string{}
 			}
@@ -50,7 +51,7 @@ func (k *Kernel) moduleBTF() (list func() map[string]string, loaded func(string)
 			}
 		}
 		for _, d := range dirs {
-			if fs, err := btfdwarf.ModuleFiles(d); err == nil {
+			if fs, err := moduleFiles(d); err == nil {
 				for name, path := range fs {
 					files[name] = path
 				}
@@ -65,6 +66,26 @@ func (k *Kernel) moduleBTF() (list func() map[string]string, loaded func(string)
 		loaded = k.loadedModules(false)
 	}
 	return list, loaded
+}
+
+// moduleFiles lists the module BTF files in dir: split BTF named after
+// the module (as the running kernel's BTF directory has them, or
+// MODULE.btf) or a module object MODULE.ko / MODULE.ko.xz / MODULE.ko.gz
+// whose .BTF section is taken. vmlinux itself is skipped.
+func moduleFiles(dir string) (map[string]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("module BTF directory: %w", err)
+	}
+	out := map[string]string{}
+	for _, e := range ents {
+		n := e.Name()
+		if n == "vmlinux" || strings.HasPrefix(n, "vmlinux.") || e.IsDir() || strings.HasSuffix(n, ".zst") {
+			continue
+		}
+		out[btfdwarf.ModuleName(n)] = filepath.Join(dir, n)
+	}
+	return out, nil
 }
 
 // loadedModules says whether a module is loaded: on the running kernel

@@ -20,35 +20,57 @@ const notraceOption = "CONFIG_KPROBE_EVENTS_ON_NOTRACE"
 // that arms probes needs (symbols loaded eagerly, offsets checked
 // against the code).
 func (k *Kernel) Symbols(armed bool, tracefs string) *compile.Kernel {
+	src := &symbolSource{k: k}
 	if !k.Live() {
 		dir := filepath.Dir(k.opts.Kallsyms)
-		path := k.opts.Kallsyms
-		return &compile.Kernel{
-			LoadSyms:      func() (*ksyms.Table, error) { return ksyms.Load(path) },
-			LoadBlacklist: func() (*ksyms.Blacklist, error) { return ksyms.LoadBlacklist(Sibling(dir, "kprobes-blacklist")) },
-			LoadTraceable: func() (map[string]bool, error) { return ReadNames(Sibling(dir, "available_filter_functions")) },
-			NotraceOK:     func() bool { return k.Config(notraceOption) },
-			Eager:         true,
-			CheckOffset:   k.offsetChecker(),
-		}
+		src.kallsyms = k.opts.Kallsyms
+		src.blacklist = Sibling(dir, "kprobes-blacklist")
+		src.traceable = Sibling(dir, "available_filter_functions")
+		src.check = k.offsetChecker()
+		return &compile.Kernel{Src: src, Eager: true}
 	}
-	c := &compile.Kernel{
-		LoadSyms: func() (*ksyms.Table, error) { return ksyms.Load("/proc/kallsyms") },
-		LoadBlacklist: func() (*ksyms.Blacklist, error) {
-			return ksyms.LoadBlacklist("/sys/kernel/debug/kprobes/blacklist")
-		},
-		NotraceOK: func() bool { return k.Config(notraceOption) },
-		Eager:     armed,
-	}
+	src.kallsyms, src.blacklist = kallsymsPath, blacklistPath
 	if armed || k.opts.Vmlinux != "" {
-		c.CheckOffset = k.offsetChecker()
+		src.check = k.offsetChecker()
 	}
 	if tracefs != "" {
-		c.LoadTraceable = func() (map[string]bool, error) {
-			return ReadNames(filepath.Join(tracefs, "available_filter_functions"))
-		}
+		src.traceable = filepath.Join(tracefs, "available_filter_functions")
 	}
-	return c
+	return &compile.Kernel{Src: src, Eager: armed}
+}
+
+// symbolSource reads a kernel's lists for the compiler.
+type symbolSource struct {
+	k                              *Kernel
+	kallsyms, blacklist, traceable string // traceable "": unknown
+	check                          func(ksyms.Symbol, uint64) error
+}
+
+// Kallsyms reads the symbol table.
+func (s *symbolSource) Kallsyms() (*ksyms.Table, error) { return LoadKallsyms(s.kallsyms) }
+
+// Blacklist reads the kprobes blacklist.
+func (s *symbolSource) Blacklist() (*ksyms.Blacklist, error) { return LoadBlacklist(s.blacklist) }
+
+// Traceable reads available_filter_functions; nil when unknown.
+func (s *symbolSource) Traceable() (map[string]bool, error) {
+	if s.traceable == "" {
+		return nil, nil
+	}
+	return ReadNames(s.traceable)
+}
+
+// NotraceOK reports whether the kernel's config lets kprobes on
+// functions ftrace cannot trace.
+func (s *symbolSource) NotraceOK() bool { return s.k.Config(notraceOption) }
+
+// CheckOffset refuses func+off that is not an instruction boundary, when
+// the code can be read.
+func (s *symbolSource) CheckOffset(sym ksyms.Symbol, off uint64) error {
+	if s.check == nil {
+		return nil
+	}
+	return s.check(sym, off)
 }
 
 // offsetChecker refuses func+OFF that is not an instruction boundary,
@@ -62,7 +84,7 @@ func (k *Kernel) offsetChecker() func(ksyms.Symbol, uint64) error {
 	return func(s ksyms.Symbol, off uint64) error {
 		if !opened {
 			opened = true
-			d, openErr = disasm.OpenKernel(disasm.KernelOptions{Vmlinux: k.opts.Vmlinux, Kallsyms: k.opts.Kallsyms})
+			d, openErr = disasm.OpenKernel(k.disasmOptions())
 		}
 		if openErr != nil || d == nil {
 			return nil

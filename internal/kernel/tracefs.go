@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -16,12 +15,11 @@ import (
 )
 
 // FindTracefs finds a mounted tracefs without mounting one, "" when there
-// is none: looking at a kernel must touch nothing.
+// is none or its files cannot be read (they need root): looking at a
+// kernel must touch nothing.
 func FindTracefs() string {
-	for _, d := range []string{"/sys/kernel/tracing", "/sys/kernel/debug/tracing"} {
-		if _, err := os.Stat(filepath.Join(d, "events")); err == nil {
-			return d
-		}
+	if fs := ftrace.Find(); fs != nil && fs.Exists("events") {
+		return fs.Root
 	}
 	return ""
 }

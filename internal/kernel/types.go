@@ -91,8 +91,8 @@ func (k *Kernel) ModuleTypes() func(string) btfdwarf.Source {
 // them: its BTF, else a debug vmlinux where distributions install one.
 // The error lists what was tried and the ways out.
 func defaultTypes(release string, exists func(string) bool) (path string, isDWARF bool, err error) {
-	if exists(btfdwarf.KernelBTFPath) {
-		return btfdwarf.KernelBTFPath, false, nil
+	if exists(BTFPath) {
+		return BTFPath, false, nil
 	}
 	rel := release
 	if rel == "" {
@@ -111,7 +111,7 @@ func defaultTypes(release string, exists func(string) bool) (path string, isDWAR
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "no kernel types found for kernel %s; tried:\n", rel)
-	fmt.Fprintf(&b, "  %s (absent: the kernel was built without CONFIG_DEBUG_INFO_BTF)\n", btfdwarf.KernelBTFPath)
+	fmt.Fprintf(&b, "  %s (absent: the kernel was built without CONFIG_DEBUG_INFO_BTF)\n", BTFPath)
 	for _, p := range debug {
 		fmt.Fprintf(&b, "  %s (absent)\n", p)
 	}

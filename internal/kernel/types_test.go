@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/surftrace/surftrace/internal/btfdwarf"
 )
 
 // Without BTF, a debug vmlinux where the distributions install it is
@@ -24,7 +22,7 @@ func TestDefaultKernelTypes(t *testing.T) {
 			return false
 		}
 	}
-	if p, dw, err := defaultTypes(rel, only(btfdwarf.KernelBTFPath, "/usr/lib/debug/boot/vmlinux-"+rel)); p != btfdwarf.KernelBTFPath || dw || err != nil {
+	if p, dw, err := defaultTypes(rel, only(BTFPath, "/usr/lib/debug/boot/vmlinux-"+rel)); p != BTFPath || dw || err != nil {
 		t.Errorf("BTF present: %q %v %v", p, dw, err)
 	}
 	if p, dw, err := defaultTypes(rel, only("/usr/lib/debug/lib/modules/"+rel+"/vmlinux")); p != "/usr/lib/debug/lib/modules/"+rel+"/vmlinux" || !dw || err != nil {
@@ -35,7 +33,7 @@ func TestDefaultKernelTypes(t *testing.T) {
 		t.Fatal("no source, no error")
 	}
 	for _, want := range []string{
-		btfdwarf.KernelBTFPath, "/usr/lib/debug/boot/vmlinux-" + rel,
+		BTFPath, "/usr/lib/debug/boot/vmlinux-" + rel,
 		"-v VMLINUX", "linux-image-" + rel + "-dbg", "kernel-debuginfo", "--btf FILE", "BTFHub",
 	} {
 		if !strings.Contains(err.Error(), want) {

@@ -3,14 +3,14 @@ package ksyms
 import (
 	"bufio"
 	"fmt"
-	"os"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
 )
 
 // Blacklist is the kernel's list of address ranges where kprobes are
-// refused (/sys/kernel/debug/kprobes/blacklist: "0xSTART-0xEND\tname").
+// refused (debugfs's kprobes/blacklist: "0xSTART-0xEND\tname").
 type Blacklist struct {
 	r []blRange // sorted by start
 }
@@ -20,17 +20,9 @@ type blRange struct {
 	name       string
 }
 
-// LoadBlacklist reads the blacklist from path (plain or gzip).
-func LoadBlacklist(path string) (*Blacklist, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("kprobes blacklist: %w", err)
-	}
-	defer f.Close()
-	r, err := maybeGunzip(f)
-	if err != nil {
-		return nil, fmt.Errorf("kprobes blacklist %s: %w", path, err)
-	}
+// ParseBlacklist reads the blacklist's text: "0xSTART-0xEND NAME" per
+// line; other lines are skipped.
+func ParseBlacklist(r io.Reader) (*Blacklist, error) {
 	b := &Blacklist{}
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
@@ -50,7 +42,7 @@ func LoadBlacklist(path string) (*Blacklist, error) {
 		b.r = append(b.r, blRange{s, e, f[1]})
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("kprobes blacklist %s: %w", path, err)
+		return nil, fmt.Errorf("kprobes blacklist: %w", err)
 	}
 	sort.Slice(b.r, func(i, j int) bool { return b.r[i].start < b.r[j].start })
 	return b, nil

@@ -1,6 +1,8 @@
-// Package ksyms reads the kernel's symbol table (/proc/kallsyms, or a saved
-// copy of another kernel's, plain or gzip) and the kprobes blacklist
-// (/sys/kernel/debug/kprobes/blacklist). Together they decide what a kprobe
+// Package ksyms parses the kernel's symbol table (kallsyms, the running
+// kernel's or a saved copy of another kernel's) and the kprobes blacklist.
+// It reads what it is handed: opening the kernel's files, and unpacking
+// saved copies, is internal/kernel's. The table and the blacklist together
+// decide what a kprobe
 // can be attached to: kprobes need a kernel text symbol, not an
 // ftrace-traceable one, and a name may exist only as a compiler clone
 // (name.constprop.0, name.isra.0, name.part.0).
@@ -12,11 +14,8 @@ package ksyms
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
-	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,34 +65,6 @@ type Table struct {
 	hasData  bool
 }
 
-// Load reads kallsyms from path ("/proc/kallsyms", or a file; gzip is
-// detected by its magic).
-func Load(path string) (*Table, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("kallsyms: %w", err)
-	}
-	defer f.Close()
-	r, err := maybeGunzip(f)
-	if err != nil {
-		return nil, fmt.Errorf("kallsyms %s: %w", path, err)
-	}
-	t, err := Parse(r)
-	if err != nil {
-		return nil, fmt.Errorf("kallsyms %s: %w", path, err)
-	}
-	return t, nil
-}
-
-func maybeGunzip(f io.Reader) (io.Reader, error) {
-	br := bufio.NewReaderSize(f, 1<<16)
-	magic, _ := br.Peek(2)
-	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		return gzip.NewReader(br)
-	}
-	return br, nil
-}
-
 // Parse reads kallsyms text: "ADDR TYPE NAME [MODULE]" per line.
 func Parse(r io.Reader) (*Table, error) {
 	t := &Table{byName: make(map[string][]int, 1<<17), clones: make(map[string][]int)}
@@ -121,8 +92,7 @@ func Parse(r io.Reader) (*Table, error) {
 	sort.SliceStable(t.syms, func(i, j int) bool { return t.syms[i].Addr < t.syms[j].Addr })
 	for i, s := range t.syms {
 		t.byName[s.Name] = append(t.byName[s.Name], i)
-		if dot := strings.IndexByte(s.Name, '.'); dot > 0 && s.IsText() {
-			base := s.Name[:dot]
+		if base, ok := CloneBase(s.Name); ok && s.IsText() {
 			t.clones[base] = append(t.clones[base], i)
 		}
 	}
@@ -146,6 +116,17 @@ func (t *Table) Lookup(name string) []Symbol {
 		}
 	}
 	return out
+}
+
+// CloneBase returns the function a compiler clone was made of: the name
+// before the first '.' (name.constprop.0, name.isra.0, name.part.0); ok
+// is false for a name that is no clone.
+func CloneBase(name string) (base string, ok bool) {
+	dot := strings.IndexByte(name, '.')
+	if dot <= 0 {
+		return "", false
+	}
+	return name[:dot], true
 }
 
 // Clones returns the compiler clones of a function (name.constprop.0,

@@ -1,9 +1,6 @@
 package ksyms
 
 import (
-	"errors"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,7 +90,7 @@ func TestHasDataWithoutKallsymsAll(t *testing.T) {
 // gzip, and checks the facts the compiler relies on.
 func TestBundledKallsyms(t *testing.T) {
 	dir := testkernel.Need(t)
-	tab, err := Load(filepath.Join(dir, "kallsyms.gz"))
+	tab, err := Parse(openFile(t, filepath.Join(dir, "kallsyms.gz")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,12 +115,12 @@ func TestBundledKallsyms(t *testing.T) {
 	// Plain text reads the same as gzip.
 	plain := filepath.Join(t.TempDir(), "kallsyms")
 	testkernel.Gunzip(t, filepath.Join(dir, "kallsyms.gz"), plain)
-	tab2, err := Load(plain)
+	tab2, err := Parse(openFile(t, plain))
 	if err != nil || tab2.Len() != tab.Len() {
 		t.Errorf("plain kallsyms: %v, %d symbols vs %d", err, tab2.Len(), tab.Len())
 	}
 
-	bl, err := LoadBlacklist(filepath.Join(dir, "kprobes-blacklist.gz"))
+	bl, err := ParseBlacklist(openFile(t, filepath.Join(dir, "kprobes-blacklist.gz")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,12 +144,8 @@ func TestBundledKallsyms(t *testing.T) {
 }
 
 func TestBlacklistParse(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "blacklist")
 	text := "0x1000-0x1100\tb\n0x0100-0x0200\ta\nbad line\n0xzz-0x1\tc\n0x2000-0x3000\touter\n0x2100-0x2200\tinner\n"
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	bl, err := LoadBlacklist(path)
+	bl, err := ParseBlacklist(strings.NewReader(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,28 +161,11 @@ func TestBlacklistParse(t *testing.T) {
 	}
 }
 
-func TestLoadErrors(t *testing.T) {
-	missing := filepath.Join(t.TempDir(), "missing")
-	if _, err := Load(missing); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("Load(missing) = %v", err)
-	}
-	if _, err := LoadBlacklist(missing); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("LoadBlacklist(missing) = %v", err)
-	}
-	badgz := filepath.Join(t.TempDir(), "bad.gz")
-	if err := os.WriteFile(badgz, []byte{0x1f, 0x8b, 0, 0}, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Load(badgz); err == nil {
-		t.Error("a broken gzip file loaded")
-	}
-}
-
 func BenchmarkLoadBundledKallsyms(b *testing.B) {
 	dir := testkernel.Need(b)
 	b.ReportAllocs()
 	for range b.N {
-		if _, err := Load(filepath.Join(dir, "kallsyms.gz")); err != nil {
+		if _, err := Parse(openFile(b, filepath.Join(dir, "kallsyms.gz"))); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/surftrace/surftrace/internal/compile"
 	"github.com/surftrace/surftrace/internal/discover"
+	"github.com/surftrace/surftrace/internal/kernel"
 	"github.com/surftrace/surftrace/internal/ksyms"
 	"github.com/surftrace/surftrace/internal/testkernel"
 )
@@ -62,15 +63,28 @@ func kernelWithSymbols(t *testing.T) *compile.Config {
 	for _, l := range gzLines(t, filepath.Join(d, "available_filter_functions.gz")) {
 		names[strings.Fields(l)[0]] = true
 	}
-	cfg.Kernel = &compile.Kernel{
-		LoadSyms:      func() (*ksyms.Table, error) { return ksyms.Load(filepath.Join(d, "kallsyms.gz")) },
-		LoadBlacklist: func() (*ksyms.Blacklist, error) { return ksyms.LoadBlacklist(filepath.Join(d, "kprobes-blacklist.gz")) },
-		LoadTraceable: func() (map[string]bool, error) { return names, nil },
-		NotraceOK:     func() bool { return false },
-		Eager:         true,
-	}
+	cfg.Kernel = &compile.Kernel{Src: savedSyms{dir: d, traceable: names}, Eager: true}
 	return cfg
 }
+
+// savedSyms is the bundled kernel's symbol side with
+// CONFIG_KPROBE_EVENTS_ON_NOTRACE off and no offset checks.
+type savedSyms struct {
+	dir       string
+	traceable map[string]bool
+}
+
+func (s savedSyms) Kallsyms() (*ksyms.Table, error) {
+	return kernel.LoadKallsyms(filepath.Join(s.dir, "kallsyms.gz"))
+}
+
+func (s savedSyms) Blacklist() (*ksyms.Blacklist, error) {
+	return kernel.LoadBlacklist(filepath.Join(s.dir, "kprobes-blacklist.gz"))
+}
+
+func (s savedSyms) Traceable() (map[string]bool, error)  { return s.traceable, nil }
+func (savedSyms) NotraceOK() bool                        { return false }
+func (savedSyms) CheckOffset(ksyms.Symbol, uint64) error { return nil }
 
 // The bundled kernel's candidates are the vmlinux functions that take a
 // struct sk_buff *; the usual path and the drop functions are among them.

@@ -99,7 +99,7 @@ func ShellWord(s string) string {
 // permission error.
 func TracefsError(err error) error {
 	if errors.Is(err, ftrace.ErrNotRoot) {
-		return permissionError("/sys/kernel/tracing")
+		return permissionError(ftrace.DefaultRoot)
 	}
 	return err
 }

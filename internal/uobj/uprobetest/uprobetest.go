@@ -8,19 +8,19 @@ package uprobetest
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
-)
 
-const tracefs = "/sys/kernel/tracing"
+	"github.com/surftrace/surftrace/internal/ftrace"
+)
 
 // Probe is one registered, enabled uprobe.
 type Probe struct {
 	Group, Event string
-	instance     string
+	fs           *ftrace.FS
+	instance     string // relative to the tracefs root
 }
 
 var seq atomic.Int32
@@ -34,32 +34,29 @@ func Register(t *testing.T, name, path string, off uint64, args string) *Probe {
 	if os.Geteuid() != 0 {
 		t.Skip("uprobe test needs root")
 	}
-	events := filepath.Join(tracefs, "uprobe_events")
-	if _, err := os.Stat(events); err != nil {
-		t.Skipf("no %s (tracefs not mounted or kernel without CONFIG_UPROBE_EVENTS): %v", events, err)
+	fs := ftrace.Find()
+	if fs == nil || !fs.HasUprobes() {
+		t.Skip("no uprobe_events (tracefs not mounted or kernel without CONFIG_UPROBE_EVENTS)")
 	}
 	group := fmt.Sprintf("surftrace_%s_%d_%d", name, os.Getpid(), seq.Add(1))
-	p := &Probe{Group: group, Event: "p0", instance: filepath.Join(tracefs, "instances", group)}
-	def := strings.TrimSpace(fmt.Sprintf("p:%s/p0 %s:%#x %s", group, path, off, args))
-	if err := appendTo(events, def); err != nil {
-		t.Fatalf("write %q to uprobe_events: %v (error_log: %s)", def, err, errorLog())
-	}
+	p := &Probe{Group: group, Event: "p0", fs: fs, instance: "instances/" + group}
+	// The writer undoes each step, newest first, when the test ends: the
+	// event is disabled, the instance removed, then the probe.
+	w := ftrace.NewWriter(fs, nil)
 	t.Cleanup(func() {
-		if err := appendTo(events, "-:"+group+"/p0"); err != nil {
+		if err := w.Close(); err != nil {
 			t.Errorf("remove uprobe %s/p0: %v", group, err)
 		}
 	})
-	if err := os.Mkdir(p.instance, 0o755); err != nil {
+	def := strings.TrimSpace(fmt.Sprintf("p:%s/p0 %s:%#x %s", group, path, off, args))
+	if err := w.Append(fs.Path("uprobe_events"), def, "-:"+group+"/p0"); err != nil {
+		t.Fatalf("write %q to uprobe_events: %v (error_log: %s)", def, err, fs.ErrorLogTail(3))
+	}
+	if err := w.Mkdir(fs.Path(p.instance)); err != nil {
 		t.Fatalf("create instance: %v", err)
 	}
-	enable := filepath.Join(p.instance, "events", group, "p0", "enable")
-	t.Cleanup(func() {
-		os.WriteFile(enable, []byte("0"), 0)
-		if err := os.Remove(p.instance); err != nil {
-			t.Errorf("remove instance %s: %v", p.instance, err)
-		}
-	})
-	if err := os.WriteFile(enable, []byte("1"), 0); err != nil {
+	enable := fs.Path(p.instance, "events", group, "p0", "enable")
+	if err := w.Write(enable, "1", "0"); err != nil {
 		t.Fatalf("enable %s: %v", enable, err)
 	}
 	t.Logf("registered %s", def)
@@ -74,7 +71,7 @@ func (p *Probe) Lines(t *testing.T, want int) []string {
 	t.Helper()
 	var lines []string
 	for try := 0; try < 20; try++ {
-		b, err := os.ReadFile(filepath.Join(p.instance, "trace"))
+		b, err := p.fs.Read(p.instance + "/trace")
 		if err != nil {
 			t.Fatalf("read trace: %v", err)
 		}
@@ -90,25 +87,4 @@ func (p *Probe) Lines(t *testing.T, want int) []string {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return lines
-}
-
-func appendTo(path, line string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		return err
-	}
-	_, err = f.WriteString(line + "\n")
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func errorLog() string {
-	b, _ := os.ReadFile(filepath.Join(tracefs, "error_log"))
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) > 3 {
-		lines = lines[len(lines)-3:]
-	}
-	return strings.Join(lines, " | ")
 }
