@@ -37,7 +37,7 @@ can be probed, but have no prototype of their own.
   -x OBJ   the functions of a program or library, with prototypes from its
            DWARF (or its separate debug file)
 
-Live it reads tracefs (root) and /sys/kernel/btf/vmlinux; with --kallsyms
+Live it reads the running kernel's tracefs and BTF (root); with --kallsyms
 FILE it reads another kernel's saved lists found beside FILE.`,
 		Example: `  surftrace list 'tcp_v4_*'
   surftrace list --skb 'ip_*'
