@@ -15,8 +15,7 @@ type ScriptOptions struct {
 }
 
 // scriptStep is one set-up command and the command that undoes it.
-// early marks a step whose undo must run even if the command failed (a
-// refused filter stays in the file as the kernel's error report).
+// early marks a step whose undo must run even if the command failed.
 type scriptStep struct {
 	do, undo string
 	early    bool
@@ -67,66 +66,66 @@ func Script(defs []*probe.Def, opts ScriptOptions) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// scriptSteps are a Session's steps as shell commands, after the
+// script's own way of making and holding its instance.
 func scriptSteps(defs []*probe.Def, opts ScriptOptions) ([]scriptStep, error) {
 	steps := []scriptStep{
 		{do: `mkdir "$I"`, undo: `rmdir "$I" 2>/dev/null || { sleep 1; rmdir "$I"; }`},
 		// The open file makes the kernel refuse another run's rmdir.
 		{do: `exec 3<"$I/tracing_on"`, undo: `exec 3<&-`},
-		{do: writeCommand("0", "0", `"$I/tracing_on"`, false)},
+		shellStep(stopStep),
 	}
 	seen := make(map[string]bool)
 	for _, d := range defs {
 		if err := checkDef(d); err != nil {
 			return nil, fmt.Errorf("probe %s: %w", d.Name, err)
 		}
-		// The event's directory in the instance, inside double quotes:
-		// checkDef let only [A-Za-z0-9_.-] through in names.
-		var dir string
-		if d.Kind.IsDynamic() {
-			file := `"$T/kprobe_events"`
-			if d.Kind.IsUser() {
-				file = `"$T/uprobe_events"`
-			}
-			line := d.Line("G")
-			lineWord := shQuote(line[:2]) + `"$G"` + shQuote(line[3:])
-			del := "-:G/" + d.Name
-			delWord := `'-:'"$G"` + shQuote("/"+d.Name)
-			steps = append(steps, scriptStep{
-				do:   writeCommand(line, lineWord, file, true),
-				undo: writeCommand(del, delWord, file, true),
-			})
-			dir = `$I/events/$G/` + d.Name
-		} else {
-			dir = `$I/events/` + d.Target
-		}
-		key := dir
-		if seen[key] {
+		sts := defSteps(d)
+		// Each event once: the last step enables it, in its directory.
+		enable := sts[len(sts)-1].path
+		dir := strings.Join(enable[:len(enable)-1], "/")
+		if seen[dir] {
 			return nil, fmt.Errorf("probe %s: event added twice: %w", d.Name, ErrInvalid)
 		}
-		seen[key] = true
-		if d.Filter != "" {
-			steps = append(steps, scriptStep{
-				do:    writeCommand(d.Filter, shQuote(d.Filter), `"`+dir+`/filter"`, false),
-				undo:  writeCommand("0", "0", `"`+dir+`/filter"`, false),
-				early: true,
-			})
+		seen[dir] = true
+		for _, st := range sts {
+			steps = append(steps, shellStep(st))
 		}
-		steps = append(steps, scriptStep{
-			do:   writeCommand("1", "1", `"`+dir+`/enable"`, false),
-			undo: writeCommand("0", "0", `"`+dir+`/enable"`, false),
-		})
 	}
-	if opts.Stack {
-		steps = append(steps, scriptStep{
-			do:   writeCommand("1", "1", `"$I/options/stacktrace"`, false),
-			undo: writeCommand("0", "0", `"$I/options/stacktrace"`, false),
-		})
+	for _, st := range startSteps(opts.Stack) {
+		steps = append(steps, shellStep(st))
 	}
-	steps = append(steps, scriptStep{
-		do:   writeCommand("1", "1", `"$I/tracing_on"`, false),
-		undo: writeCommand("0", "0", `"$I/tracing_on"`, false),
-	})
 	return steps, nil
+}
+
+// shellStep prints a step as shell commands: the script finds tracefs in
+// $T, makes its instance $I and its group $G at run time.
+func shellStep(st step) scriptStep {
+	base := `$I/`
+	if st.root {
+		base = `$T/`
+	}
+	path := `"` + base + strings.ReplaceAll(strings.Join(st.path, "/"), groupMark, `$G`) + `"`
+	out := scriptStep{do: writeCommand(st.val, shellWord(st.val), path, st.appendTo), early: st.early}
+	if st.undo != "" {
+		out.undo = writeCommand(st.undo, shellWord(st.undo), path, st.appendTo)
+	}
+	return out
+}
+
+// shellWord quotes a value for the shell, with the group as "$G". A
+// piece starting with "-" is quoted even when it need not be, so no
+// reader takes it for an option.
+func shellWord(v string) string {
+	parts := strings.Split(v, groupMark)
+	for i, p := range parts {
+		q := shQuote(p)
+		if strings.HasPrefix(p, "-") && q == p {
+			q = "'" + p + "'"
+		}
+		parts[i] = q
+	}
+	return strings.Join(parts, `"$G"`)
 }
 
 const scriptHead = `#!/bin/sh

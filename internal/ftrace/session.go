@@ -96,8 +96,8 @@ func Open(fs *FS, opts Options) (*Session, error) {
 	}
 	// A new instance records from the start; keep it off until Start so no
 	// event of a half-built set-up is shown.
-	if err := s.w.Write(s.inst("tracing_on"), "0", ""); err != nil {
-		return nil, errors.Join(fmt.Errorf("stop tracing in new instance: %w", err), s.Close())
+	if err := s.apply(stopStep); err != nil {
+		return nil, errors.Join(err, s.Close())
 	}
 	if opts.BufferKB > 0 {
 		if err := s.w.Write(s.inst("buffer_size_kb"), fmt.Sprint(opts.BufferKB), ""); err != nil {
@@ -248,33 +248,84 @@ func (s *Session) add(d *probe.Def) error {
 	if s.added[key] {
 		return fmt.Errorf("event %s added twice: %w", key, ErrInvalid)
 	}
-	if d.Kind.IsDynamic() {
-		if err := s.addProbe(d); err != nil {
-			return err
-		}
-	} else if !exists(s.inst("events", sys, ev)) {
+	if !d.Kind.IsDynamic() && !exists(s.inst("events", sys, ev)) {
 		return s.noEvent(key)
 	}
-	s.added[key] = true
-	if d.Filter != "" {
-		path := s.inst("events", sys, ev, "filter")
-		logPath := s.inst("error_log")
-		before := readErrorLog(logPath)
-		if err := s.w.Write(path, d.Filter, "0"); err != nil {
-			kerr := s.kernelError("set filter", path, d.Filter, err, logPath, before)
-			if !notExist(err) {
-				// A refused filter stays in the file as the kernel's error
-				// report; clear it like a good one.
-				s.w.Defer(path, "0")
-			}
-			return kerr
+	for _, st := range defSteps(d) {
+		if !st.appendTo {
+			s.added[key] = true
+		}
+		if err := s.addStep(st); err != nil {
+			return err
+		}
+		// The event exists once its id does; anything else means the
+		// kernel took the line but made no event we can enable.
+		if st.appendTo && !exists(s.fs.Path("events", s.name, d.Name, "id")) {
+			return fmt.Errorf("probe accepted but events/%s/%s/id is missing: %w", s.name, d.Name, ErrNoEvent)
 		}
 	}
-	path := s.inst("events", sys, ev, "enable")
-	if err := s.w.Write(path, "1", "0"); err != nil {
-		return s.kernelError("enable event", path, "1", err, "", nil)
+	return nil
+}
+
+// addStep performs one step of a definition. A refusal becomes a
+// *KernelError with the kernel's own explanation when it left one: in
+// error_log for a definition or a filter, in the filter file on kernels
+// without error_log.
+func (s *Session) addStep(st step) error {
+	path := s.stepPath(st)
+	val, undo := withGroup(st.val, s.name), withGroup(st.undo, s.name)
+	if st.appendTo && !exists(path) {
+		if filepath.Base(path) == "uprobe_events" {
+			return ErrNoUprobes
+		}
+		return ErrNoKprobes
+	}
+	logPath := ""
+	var before []logEntry
+	switch {
+	case st.appendTo:
+		logPath = s.fs.Path("error_log")
+	case st.isFilter():
+		// A filter's refusal is logged in the instance it was set in.
+		logPath = s.inst("error_log")
+	}
+	if logPath != "" {
+		before = readErrorLog(logPath)
+	}
+	var err error
+	if st.appendTo {
+		err = s.w.Append(path, val, undo)
+	} else {
+		err = s.w.Write(path, val, undo)
+	}
+	if err == nil {
+		return nil
+	}
+	kerr := s.kernelError(st.op, path, val, err, logPath, before)
+	if st.early && !notExist(err) {
+		s.w.Defer(path, undo)
+	}
+	return kerr
+}
+
+// apply performs a step of the instance's own set-up.
+func (s *Session) apply(st step) error {
+	if err := s.w.Write(s.stepPath(st), st.val, st.undo); err != nil {
+		return fmt.Errorf("%s: %w", st.op, err)
 	}
 	return nil
+}
+
+// stepPath is where a step writes in this session.
+func (s *Session) stepPath(st step) string {
+	elems := make([]string, len(st.path))
+	for i, e := range st.path {
+		elems[i] = withGroup(e, s.name)
+	}
+	if st.root {
+		return s.fs.Path(elems...)
+	}
+	return s.inst(elems...)
 }
 
 func checkDef(d *probe.Def) error {
@@ -293,29 +344,6 @@ func checkDef(d *probe.Def) error {
 	}
 	if strings.ContainsAny(d.Line("g"), "\n\r") {
 		return fmt.Errorf("definition holds a newline: %w", ErrInvalid)
-	}
-	return nil
-}
-
-func (s *Session) addProbe(d *probe.Def) error {
-	file, missing := "kprobe_events", ErrNoKprobes
-	if d.Kind.IsUser() {
-		file, missing = "uprobe_events", ErrNoUprobes
-	}
-	path := s.fs.Path(file)
-	if !exists(path) {
-		return missing
-	}
-	line := d.Line(s.name)
-	logPath := s.fs.Path("error_log")
-	before := readErrorLog(logPath)
-	if err := s.w.Append(path, line, "-:"+s.name+"/"+d.Name); err != nil {
-		return s.kernelError("add probe", path, line, err, logPath, before)
-	}
-	// The event exists once its id does; anything else means the kernel
-	// took the line but made no event we can enable.
-	if !exists(s.fs.Path("events", s.name, d.Name, "id")) {
-		return fmt.Errorf("probe accepted but events/%s/%s/id is missing: %w", s.name, d.Name, ErrNoEvent)
 	}
 	return nil
 }
@@ -363,13 +391,10 @@ func (s *Session) Start() error {
 	if s.started {
 		return nil
 	}
-	if s.stack {
-		if err := s.w.Write(s.inst("options", "stacktrace"), "1", "0"); err != nil {
-			return fmt.Errorf("turn on stack traces: %w", err)
+	for _, st := range startSteps(s.stack) {
+		if err := s.apply(st); err != nil {
+			return err
 		}
-	}
-	if err := s.w.Write(s.inst("tracing_on"), "1", "0"); err != nil {
-		return fmt.Errorf("turn on tracing: %w", err)
 	}
 	s.started = true
 	return nil
