@@ -79,9 +79,24 @@ func (x *exprCtx) arg(tok string) []Candidate {
 	}
 	name, val, ok := strings.Cut(tok, "=")
 	if !ok {
-		return filterPrefix(x.wholeArgs(), tok)
+		return append(filterPrefix(x.wholeArgs(), tok), prefixCandidates(tok)...)
 	}
 	return prepend(name+"=", x.value(val))
+}
+
+// prefixCandidates offers the name prefixes that extend a name begun
+// (none for an empty word: the whole arguments come first).
+func prefixCandidates(tok string) []Candidate {
+	if tok == "" {
+		return nil
+	}
+	var out []Candidate
+	for _, p := range vocab.Prefixes {
+		if len(p.Prefix) > len(tok) && strings.HasPrefix(p.Prefix, tok) {
+			out = append(out, Candidate{p.Prefix, p.Help})
+		}
+	}
+	return out
 }
 
 // wholeArgs suggests NAME=%N for each parameter, $retval, $comm and f:.
