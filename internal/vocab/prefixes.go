@@ -3,6 +3,7 @@ package vocab
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/probe"
@@ -98,42 +99,53 @@ func DisplayForName(name string) probe.Display {
 }
 
 // DisplayOf is the display a name's prefix asks for, for a name read from
-// a trace line; it does not allocate.
+// a trace line. The renderer asks it for every name of every line: it
+// does not allocate, and most names are told apart at their first byte.
 func DisplayOf(name []byte) probe.Display {
-	if len(name) < 3 || !startsPrefix[name[0]] {
+	if len(name) < 3 {
 		return probe.DisplayDefault
 	}
-	for i := range Prefixes {
-		p := Prefixes[i].Prefix
-		if len(name) >= len(p) && string(name[:len(p)]) == p {
-			return Prefixes[i].Display
+	for m := byFirst[name[0]]; m != 0; m &= m - 1 {
+		p := &Prefixes[bits.TrailingZeros32(m)]
+		if len(name) >= len(p.Prefix) && string(name[:len(p.Prefix)]) == p.Prefix {
+			return p.Display
 		}
 	}
 	return probe.DisplayDefault
 }
 
 // EndsInPrefix reports whether b ends with a prefix ("…ip_"), wherever
-// it is: text that may be a prefixed name.
+// it is: text that may be a prefixed name. Most text is told apart at
+// the byte before its last.
 func EndsInPrefix(b []byte) bool {
-	if len(b) < 3 {
+	n := len(b)
+	if n < 3 || b[n-1] != '_' {
 		return false
 	}
-	for i := range Prefixes {
-		p := Prefixes[i].Prefix
-		if len(b) >= len(p) && string(b[len(b)-len(p):]) == p {
+	for m := byBeforeLast[b[n-2]]; m != 0; m &= m - 1 {
+		p := Prefixes[bits.TrailingZeros32(m)].Prefix
+		if n >= len(p) && string(b[n-len(p):]) == p {
 			return true
 		}
 	}
 	return false
 }
 
-// startsPrefix marks the bytes a prefix starts with, so that most names
-// are told apart at their first byte.
-var startsPrefix = func() (t [256]bool) {
-	for _, p := range Prefixes {
-		t[p.Prefix[0]] = true
+// byFirst and byBeforeLast are the rows (bit i for Prefixes[i]) whose
+// prefix has a byte as its first and as its byte before the '_'. A prefix
+// ends in '_' and is at least three bytes long.
+var byFirst, byBeforeLast = func() (first, beforeLast [256]uint32) {
+	if len(Prefixes) > 32 {
+		panic("vocab: more prefixes than the lookup masks hold")
 	}
-	return t
+	for i, p := range Prefixes {
+		if len(p.Prefix) < 3 || p.Prefix[len(p.Prefix)-1] != '_' {
+			panic("vocab: prefix " + p.Prefix + " is not NAME_")
+		}
+		first[p.Prefix[0]] |= 1 << i
+		beforeLast[p.Prefix[len(p.Prefix)-2]] |= 1 << i
+	}
+	return first, beforeLast
 }()
 
 // ErrNoFilter is returned for a prefix whose values the kernel cannot

@@ -3,6 +3,7 @@ package vocab
 import (
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -55,6 +56,24 @@ func TestDisplayOfAgrees(t *testing.T) {
 		"ip", "ip_", "ip6", "ip6_", "mac", "mac_", "b16", "b16_", "body", "bits", "B", "i_x", "m_x", "bx_y", "ipx_y", "proto", "comm"} {
 		if got, want := DisplayOf([]byte(n)), DisplayForName(n); got != want {
 			t.Errorf("DisplayOf(%q) = %v, want %v", n, got, want)
+		}
+	}
+}
+
+// EndsInPrefix looks rows up by one byte; it must agree with comparing
+// every prefix.
+func TestEndsInPrefixAgrees(t *testing.T) {
+	texts := []string{"", "_", "p_", "ip", "x ip_", "sk_", "ip6_", "zip_", "mac_", "b16_", "B64_", "b16", "b17_", "m_", "c_", "__", "ip__"}
+	for _, p := range Prefixes {
+		texts = append(texts, p.Prefix, "x="+p.Prefix, p.Prefix[1:], p.Prefix+"_")
+	}
+	for _, s := range texts {
+		want := false
+		for _, p := range Prefixes {
+			want = want || strings.HasSuffix(s, p.Prefix)
+		}
+		if got := EndsInPrefix([]byte(s)); got != want {
+			t.Errorf("EndsInPrefix(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
