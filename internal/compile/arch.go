@@ -2,6 +2,7 @@ package compile
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -29,8 +30,9 @@ type Arch struct {
 	Aliases map[string]string
 }
 
-// Arches by the names -a accepts.
-var Arches = map[string]*Arch{
+// arches are the architectures by the names -a accepts; LookupArch and
+// ArchNames read it, nothing may change it.
+var arches = map[string]*Arch{
 	"x86_64":  archX86_64,
 	"amd64":   archX86_64,
 	"x86":     archX86,
@@ -41,11 +43,21 @@ var Arches = map[string]*Arch{
 
 // LookupArch returns the architecture named by -a.
 func LookupArch(name string) (*Arch, error) {
-	a, ok := Arches[name]
+	a, ok := arches[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown architecture %q (x86_64, x86, aarch64)", name)
+		return nil, fmt.Errorf("unknown architecture %q (%s)", name, strings.Join(ArchNames(), ", "))
 	}
 	return a, nil
+}
+
+// ArchNames lists the names -a accepts, sorted.
+func ArchNames() []string {
+	out := make([]string, 0, len(arches))
+	for n := range arches {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // register normalises a register as written ("%rax", "ax") to the
@@ -67,6 +79,6 @@ func (a *Arch) RegisterNames() []string {
 	for r := range a.Regs {
 		out = append(out, "%"+r)
 	}
-	sortStrings(out)
+	sort.Strings(out)
 	return out
 }

@@ -8,11 +8,13 @@ import (
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/expr"
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/suggest"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // arg compiles one NAME=… into a fetch argument.
 func (c *compiler) arg(a *expr.Arg) (probe.Arg, error) {
-	out := probe.Arg{Name: a.Name, Display: probe.DisplayForName(a.Name)}
+	out := probe.Arg{Name: a.Name, Display: vocab.DisplayForName(a.Name)}
 	v, err := c.source(a)
 	if err != nil {
 		return out, err
@@ -208,8 +210,8 @@ func (c *compiler) member(t *btfdwarf.Type, name string, pos int, what string) (
 
 func memberHint(name string, t *btfdwarf.Type) string {
 	names := t.MemberNames()
-	if s := closest(name, names, 4); len(s) > 0 {
-		return didYouMean(s)
+	if s := suggest.Closest(name, names, 4); len(s) > 0 {
+		return suggest.DidYouMean(s)
 	}
 	if len(names) > 12 {
 		names = append(names[:12], "…")

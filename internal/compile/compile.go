@@ -214,11 +214,11 @@ func (c *compiler) errf(pos, n int, sentinel error, format string, args ...any) 
 
 func (c *compiler) event(d *probe.Def) (*probe.Def, error) {
 	t := c.e.Target
-	d.Name = t.Symbol[indexByte(t.Symbol, '/')+1:]
+	d.Name = t.Symbol[strings.IndexByte(t.Symbol, '/')+1:]
 	d.Target = t.Symbol
 	var fields []string
 	if c.cfg.EventFields != nil {
-		sys, ev := t.Symbol[:indexByte(t.Symbol, '/')], d.Name
+		sys, ev := t.Symbol[:strings.IndexByte(t.Symbol, '/')], d.Name
 		fs, err := c.cfg.EventFields(sys, ev)
 		if err != nil {
 			return nil, c.errf(t.Pos, len(t.Text), ErrUnknownFunction, "%v", err)
@@ -233,13 +233,4 @@ func (c *compiler) event(d *probe.Def) (*probe.Def, error) {
 		d.Filter = f
 	}
 	return d, nil
-}
-
-func indexByte(s string, b byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == b {
-			return i
-		}
-	}
-	return -1
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // dropReasonPrefix is the common prefix of the kernel's drop reasons
@@ -71,7 +72,7 @@ func enumHint(a *probe.Arg, lit string) string {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	if h := didYouMean(closest(strings.ToUpper(strings.Trim(lit, `"'`)), names, 3)); h != "" {
+	if h := suggest.DidYouMean(suggest.Closest(strings.ToUpper(strings.Trim(lit, `"'`)), names, 3)); h != "" {
 		return h
 	}
 	if len(names) > 12 {

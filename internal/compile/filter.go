@@ -1,15 +1,13 @@
 package compile
 
 import (
-	"encoding/binary"
-	"fmt"
-	"math/bits"
-	"net/netip"
 	"strconv"
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/expr"
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/suggest"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // commonFields are the fields every event has, plus the pseudo-fields
@@ -78,7 +76,7 @@ func (c *compiler) cmp(b *strings.Builder, cm *expr.Cmp, args map[string]*probe.
 	}
 	if !isArg && check && !known[cm.Field] {
 		all := append(append([]string{}, names...), commonFields...)
-		hint := didYouMean(closest(cm.Field, all, 4))
+		hint := suggest.DidYouMean(suggest.Closest(cm.Field, all, 4))
 		if hint == "" && len(names) > 0 {
 			hint = "names here: " + strings.Join(names, ", ")
 		}
@@ -123,53 +121,12 @@ func (c *compiler) cmp(b *strings.Builder, cm *expr.Cmp, args map[string]*probe.
 		return c.errf(fpos+len(cm.Field), len(cm.Op), ErrBadLiteral, "%s compares a byte-swapped value: only ==, != and & keep their meaning", cm.Field).
 			WithHint("the kernel compares the value as it lies in memory (network order), so < and > would order it wrongly")
 	}
-	conv, err := convertLiteral(d, lit)
+	conv, err := vocab.ForDisplay(d).FilterLiteral(lit)
 	if err != nil {
 		return c.errf(vpos, len(lit), ErrBadLiteral, "%v", err)
 	}
 	b.WriteString(conv)
 	return nil
-}
-
-// convertLiteral writes a literal for a prefixed name the way the kernel
-// sees the value: in memory order.
-func convertLiteral(d probe.Display, lit string) (string, error) {
-	lit = strings.Trim(lit, `"'`)
-	switch d {
-	case probe.DisplayIPv4:
-		a, err := netip.ParseAddr(lit)
-		if err != nil || !a.Is4() {
-			return "", fmt.Errorf("%q is not an IPv4 address (a.b.c.d)", lit)
-		}
-		b := a.As4()
-		return fmt.Sprintf("0x%08x", binary.LittleEndian.Uint32(b[:])), nil
-	case probe.DisplayIPv6, probe.DisplayMAC:
-		return "", fmt.Errorf("the kernel cannot filter on byte arrays")
-	}
-	n, err := strconv.ParseUint(lit, 0, 64)
-	if err != nil {
-		return "", fmt.Errorf("%q is not a number", lit)
-	}
-	size := d.Size()
-	if size < 8 && n>>(uint(size)*8) != 0 {
-		return "", fmt.Errorf("%s does not fit in %d bytes", lit, size)
-	}
-	var sw uint64
-	switch size {
-	case 2:
-		sw = uint64(bits.ReverseBytes16(uint16(n)))
-	case 4:
-		sw = uint64(bits.ReverseBytes32(uint32(n)))
-	default:
-		sw = bits.ReverseBytes64(n)
-	}
-	switch d {
-	case probe.DisplayBE16Hex, probe.DisplayBE32Hex, probe.DisplayBE64Hex:
-		// The original wrote bare hex digits, which the kernel reads as
-		// decimal.
-		return fmt.Sprintf("0x%x", sw), nil
-	}
-	return strconv.FormatUint(sw, 10), nil
 }
 
 // signedBitsLiteral writes a comparison with a signed bitfield. The kernel

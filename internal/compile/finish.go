@@ -2,11 +2,13 @@ package compile
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/expr"
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // maxArrayLen is the kernel's limit on TYPE[N] fetches (MAX_ARRAY_LEN).
@@ -26,7 +28,7 @@ func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string
 	if v.packet != nil {
 		p, n := whole()
 		return "", "", c.errf(p, n, ErrType, "%s is a packet header, not a value: name a member", v.what).
-			WithHint("e.g. " + a.Name + "=" + a.Text[len(a.Name)+1:] + "->" + firstMember(v.packet.hdr))
+			WithHint("e.g. " + a.Name + "=" + a.Text[len(a.Name)+1:] + "->" + vocab.LookupHeader(v.packet.hdr).Member)
 	}
 	if v.typ == commType {
 		if a.Format != "" {
@@ -36,15 +38,16 @@ func (c *compiler) finish(a *expr.Arg, v *value, out *probe.Arg) (string, string
 		return "$comm", "string", nil
 	}
 	disp := out.Display
-	if disp == probe.DisplayIPv6 || disp == probe.DisplayMAC {
-		return c.bytesFetch(a, v, disp.Size())
+	pre := vocab.ForDisplay(disp)
+	if pre != nil && pre.Bytes {
+		return c.bytesFetch(a, v, pre)
 	}
 	t := v.typ
 	if t == nil {
 		// A machine word: a register, a stack slot, a global.
 		size := c.arch.PtrSize
-		if ds := disp.Size(); ds > 0 && ds <= size {
-			size = ds
+		if pre != nil && pre.Size <= size {
+			size = pre.Size
 		}
 		if v.sym && v.off == 0 && a.Format == "" && disp == probe.DisplayDefault {
 			// The original printed a bare @SYMBOL with the kernel's
@@ -183,18 +186,6 @@ func memberList(t *btfdwarf.Type) string {
 	return "its members: " + strings.Join(names, ", ")
 }
 
-func firstMember(hdr string) string {
-	switch hdr {
-	case "iphdr":
-		return "protocol"
-	case "udphdr", "tcphdr":
-		return "dest"
-	case "ethhdr":
-		return "h_proto"
-	}
-	return "type"
-}
-
 // bitfield emits :b<width>@<bit offset>/<container bits>: the kernel
 // reads the container at the fetch address and extracts the bits (the
 // original read whole bytes instead).
@@ -224,37 +215,32 @@ func (c *compiler) bitfield(a *expr.Arg, v *value, t *btfdwarf.Type) (string, st
 
 // checkDisplaySize refuses prefixes that do not fit the value's size.
 func (c *compiler) checkDisplaySize(a *expr.Arg, v *value, size int) error {
-	want := probe.DisplayForName(a.Name).Size()
-	if want == 0 || want == size {
+	p := vocab.ForName(a.Name)
+	if p == nil || p.Size == size {
 		return nil
 	}
-	return c.errf(a.Base, len(a.Name), ErrType, "%s wants a %d-byte value, but %s is %d bytes", prefixOf(a.Name), want, v.what, size).
+	return c.errf(a.Base, len(a.Name), ErrType, "%s wants a %d-byte value, but %s is %d bytes", p.Prefix, p.Size, v.what, size).
 		WithHint("rename the value without the prefix, or read a field of that size")
 }
 
-func prefixOf(name string) string {
-	if i := strings.IndexByte(name, '_'); i >= 0 {
-		return name[:i+1]
-	}
-	return name
-}
-
-// bytesFetch reads n raw bytes (ip6_, mac_) as an x8 array.
-func (c *compiler) bytesFetch(a *expr.Arg, v *value, n int) (string, string, error) {
+// bytesFetch reads the bytes of a prefix that shows bytes (ip6_, mac_)
+// as an x8 array.
+func (c *compiler) bytesFetch(a *expr.Arg, v *value, p *vocab.Prefix) (string, string, error) {
+	n := p.Size
 	ft := fmt.Sprintf("x8[%d]", n)
 	if v.typ != nil && v.typ.Kind == btfdwarf.Pointer {
 		// The bytes a pointer points at (mac_a=%0 on a const u8 *addr),
 		// never the pointer's own bytes.
 		if el, err := v.typ.Elem(); err == nil && el.Size > 1 && el.Size < n {
-			return "", "", c.errf(a.Base, len(a.Name), ErrType, "%s wants %d bytes, but %s points to %d", prefixOf(a.Name), n, v.what, el.Size)
+			return "", "", c.errf(a.Base, len(a.Name), ErrType, "%s wants %d bytes, but %s points to %d", p.Prefix, n, v.what, el.Size)
 		}
 		return memExpr(v.add, v.expr()) + ":" + ft, ft, nil
 	}
 	if !v.inMemory() {
-		return "", "", c.errf(a.Base, len(a.Text), ErrType, "%s needs %d bytes in memory; %s is held in a register", prefixOf(a.Name), n, v.what)
+		return "", "", c.errf(a.Base, len(a.Text), ErrType, "%s needs %d bytes in memory; %s is held in a register", p.Prefix, n, v.what)
 	}
 	if v.typ != nil && v.typ.Size > 0 && v.typ.Size < n {
-		return "", "", c.errf(a.Base, len(a.Name), ErrType, "%s wants %d bytes, but %s is %d bytes", prefixOf(a.Name), n, v.what, v.typ.Size)
+		return "", "", c.errf(a.Base, len(a.Name), ErrType, "%s wants %d bytes, but %s is %d bytes", p.Prefix, n, v.what, v.typ.Size)
 	}
 	return v.expr() + ":" + ft, ft, nil
 }
@@ -274,7 +260,7 @@ func (c *compiler) explicitType(a *expr.Arg, v *value) (string, string, error) {
 		for n := range explicitTypes {
 			names = append(names, n)
 		}
-		sortStrings(names)
+		sort.Strings(names)
 		return "", "", c.errf(pos+1, len(ts.Name), ErrType, "unknown fetch type %q", ts.Name).
 			WithHint("one of " + strings.Join(names, ", "))
 	}

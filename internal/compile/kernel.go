@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/surftrace/surftrace/internal/ksyms"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // KernelSymbols is where the target kernel's symbol facts come from:
@@ -141,7 +142,7 @@ func (c *compiler) resolveKernel(name, module string, hasOff bool, btfKnows bool
 			var names []string
 			tab.Names(func(s ksyms.Symbol) { names = append(names, s.Name) })
 			return nil, c.errf(t.Pos, len(name), ErrUnknownFunction, "no kernel function %q", name).
-				WithHint(didYouMean(closest(name, names, 4)))
+				WithHint(suggest.DidYouMean(suggest.Closest(name, names, 4)))
 		case 1:
 			matches = clones
 			r.clone = true

@@ -7,6 +7,8 @@ import (
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/suggest"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // packetInfo rides on the pointer a packet cast produces.
@@ -15,33 +17,7 @@ type packetInfo struct {
 	hdrType *btfdwarf.Type
 }
 
-// headerLayer is the layer each supported header belongs to.
-var headerLayer = map[string]int{"ethhdr": 2, "iphdr": 3, "ipv6hdr": 3, "icmphdr": 4, "icmp6hdr": 4, "udphdr": 4, "tcphdr": 4}
-
-// layerStart is where a header of a layer starts, counted from the start
-// of the given layer: an ethhdr is 14 bytes and the network header is
-// taken as 20 (an iphdr without options), as the original does. For IPv6
-// read layer-4 headers at l4, or from an skb whose data points there:
-// from l3 the 40-byte ipv6hdr is not known to be there.
-func layerStart(from, to int, hdr string) int {
-	off := 0
-	if from <= 2 && to > 2 {
-		off += 14
-	}
-	if from <= 3 && to > 3 {
-		if hdr == "icmp6hdr" {
-			off += 40 // ICMPv6 rides on IPv6 only
-		} else {
-			off += 20
-		}
-	}
-	return off
-}
-
 var charType = &btfdwarf.Type{Kind: btfdwarf.Int, Name: "char", Size: 1, Signed: true, Char: true}
-
-// xdata are the pseudo-members that read the bytes after a header.
-var xdata = map[string]int{"cdata": 1, "sdata": 2, "ldata": 4, "qdata": 8, "Sdata": 0}
 
 // packet applies @(struct H *)LAYER to an skb: the result points at
 // skb->data plus the headers between LAYER and H.
@@ -49,11 +25,12 @@ func (c *compiler) packet(a *expr.Arg, v *value) (*value, error) {
 	pc := a.Packet
 	pos := a.At(pc.Pos)
 	castLen := len("@(struct ") + len(pc.Header)
-	hl, ok := headerLayer[pc.Header]
-	if !ok {
+	h := vocab.LookupHeader(pc.Header)
+	if h == nil {
 		return nil, c.errf(pos+9, len(pc.Header), ErrUnknownType, "@(struct %s *) is not a packet header surftrace knows", pc.Header).
-			WithHint("one of ethhdr, iphdr, ipv6hdr, icmphdr, icmp6hdr, udphdr, tcphdr; for any other type use !(struct NAME *)")
+			WithHint("one of " + vocab.HeaderList() + "; for any other type use !(struct NAME *)")
 	}
+	hl := h.Layer
 	layer := 3
 	if pc.Layer != "" {
 		layer = int(pc.Layer[1] - '0')
@@ -91,11 +68,17 @@ func (c *compiler) packet(a *expr.Arg, v *value) (*value, error) {
 	if err != nil {
 		return nil, c.errf(pos+9, len(pc.Header), ErrUnknownType, "struct %s is not in %s", pc.Header, c.types.Describe())
 	}
+	// The header starts after those below it between the layer
+	// skb->data points at and its own, each taken at its fixed size (an
+	// iphdr without options), as the original does. For IPv6 read
+	// layer-4 headers at l4, or from an skb whose data points there: from
+	// l3 the 40-byte ipv6hdr is not known to be there.
+	start := h.Start(layer)
 	return &value{
 		typ:    btfdwarf.NewPointer(ht, c.arch.PtrSize),
 		base:   skb.expr(),
 		off:    int64(data.BitOffset / 8),
-		add:    int64(layerStart(layer, hl, pc.Header)),
+		add:    int64(start),
 		packet: &packetInfo{hdr: pc.Header, hdrType: ht},
 		what:   fmt.Sprintf("(struct %s *)l%d", pc.Header, layer),
 	}, nil
@@ -131,7 +114,8 @@ func (c *compiler) packetMember(a *expr.Arg, v *value, acc, next *expr.Access) (
 	name := *acc.Arrow
 	pos := a.At(acc.Pos) + 2
 	p := v.packet
-	if w, ok := xdata[name]; ok {
+	if pd := vocab.LookupPacketData(name); pd != nil {
+		w := pd.Width
 		if next == nil || next.Index == nil {
 			return nil, false, c.errf(pos, len(name), ErrArgument, "%s needs an index, e.g. %s[0]", name, name)
 		}
@@ -152,8 +136,11 @@ func (c *compiler) packetMember(a *expr.Arg, v *value, acc, next *expr.Access) (
 	}
 	m, ok := p.hdrType.Lookup(name)
 	if !ok {
-		names := append(p.hdrType.MemberNames(), "cdata", "sdata", "ldata", "qdata", "Sdata")
-		hint := didYouMean(closest(name, names, 4))
+		names := p.hdrType.MemberNames()
+		for _, pd := range vocab.PacketDatas {
+			names = append(names, pd.Name)
+		}
+		hint := suggest.DidYouMean(suggest.Closest(name, names, 4))
 		if hint == "" {
 			hint = "its members: " + strings.Join(names, ", ")
 		}

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/expr"
-	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // checkPrefix refuses a name prefix the fetched value cannot hold: each
@@ -13,12 +13,12 @@ import (
 // b16_ 16 …), so ip_ on a 3-bit bitfield would show 5.0.0.0 and ip_ on a
 // string nothing at all. typ is the final fetch type.
 func (c *compiler) checkPrefix(a *expr.Arg, v *value, typ string) error {
-	d := probe.DisplayForName(a.Name)
-	if d == probe.DisplayDefault {
+	p := vocab.ForName(a.Name)
+	if p == nil {
 		return nil
 	}
-	want := d.Size() * 8
-	prefix := prefixOf(a.Name)
+	want := p.Size * 8
+	prefix := p.Prefix
 	refuse := func(format string, args ...any) error {
 		return c.errf(a.Base, len(prefix), ErrType, format, args...).
 			WithHint("rename the value without the " + prefix + " prefix, or read a field of that size")
@@ -31,7 +31,7 @@ func (c *compiler) checkPrefix(a *expr.Arg, v *value, typ string) error {
 	switch {
 	case bits == 0:
 		return refuse("%s shows a %d-bit number, but %s is read as %s", prefix, want, v.what, typ)
-	case d == probe.DisplayIPv6 || d == probe.DisplayMAC:
+	case p.Bytes:
 		if bits*count != want {
 			return refuse("%s wants %d bytes, but %s is read as %s (%d bytes)", prefix, want/8, v.what, typ, bits*count/8)
 		}

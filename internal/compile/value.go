@@ -7,6 +7,7 @@ import (
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // value is an intermediate result while walking an ARG: where the value
@@ -106,7 +107,7 @@ func (c *compiler) register(r string, pos int) (*value, error) {
 	reg, ok := c.arch.register(name)
 	if !ok {
 		return nil, c.errf(pos, len(r), ErrArgument, "unknown register %s on %s", r, c.arch.Name).
-			WithHint(didYouMean(closest("%"+name, c.arch.RegisterNames(), 3)))
+			WithHint(suggest.DidYouMean(suggest.Closest("%"+name, c.arch.RegisterNames(), 3)))
 	}
 	if c.retprob {
 		c.cfg.warnOnce(fmt.Sprintf("%%%s in a return probe is read when the function returns: it holds whatever the function left there, not what it held at entry", reg))
@@ -250,7 +251,7 @@ func (c *compiler) variable(v string, pos int) (*value, error) {
 		return &value{direct: v, what: v}, nil
 	}
 	return nil, c.errf(pos, len(v), ErrArgument, "unknown variable %s", v).
-		WithHint(didYouMean(closest(v, []string{"$retval", "$comm", "$stack", "$stack0"}, 2)))
+		WithHint(suggest.DidYouMean(suggest.Closest(v, []string{"$retval", "$comm", "$stack", "$stack0"}, 2)))
 }
 
 // commType marks $comm: already a string.

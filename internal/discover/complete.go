@@ -8,6 +8,8 @@ import (
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/compile"
+	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // Candidate is one completion: the whole shell word to put in place of
@@ -40,13 +42,13 @@ type Completer struct {
 // lookup each (function prototypes).
 const maxDescribed = 64
 
-// kinds are the probe types with what shells show beside them.
-var kinds = []Candidate{
-	{"p ", "kprobe: a kernel function's entry (p FUNC[+OFF])"},
-	{"r ", "kretprobe: a kernel function's return"},
-	{"e ", "tracepoint (e SUBSYS/EVENT)"},
-	{"P ", "uprobe: a user function (P OBJ:FUNC[+OFF])"},
-	{"R ", "uretprobe: a user function's return"},
+// kindCandidates are the probe kinds with what shells show beside them.
+func kindCandidates() []Candidate {
+	out := make([]Candidate, len(vocab.Kinds))
+	for i, k := range vocab.Kinds {
+		out[i] = Candidate{k.Letter() + " ", k.Help}
+	}
+	return out
 }
 
 // Complete returns the candidates for word, an expression as typed so
@@ -61,7 +63,7 @@ func (c *Completer) Complete(word string) []Candidate {
 		// Everything after " f:" is the filter, spaces included.
 		toks := splitTop(word[:at])
 		if len(toks) >= 2 {
-			x := &exprCtx{c: c, kind: toks[0], symbol: toks[1], args: toks[2:]}
+			x := &exprCtx{c: c, kind: vocab.LookupKind(toks[0]), symbol: toks[1], args: toks[2:]}
 			return prepend(word[:at+3], x.filter(word[at+3:]))
 		}
 	}
@@ -71,11 +73,11 @@ func (c *Completer) Complete(word string) []Candidate {
 	var out []Candidate
 	switch {
 	case len(toks) == 1:
-		out = filterPrefix(kinds, last)
+		out = filterPrefix(kindCandidates(), last)
 	case len(toks) == 2:
 		out = c.symbol(toks[0], last)
 	default:
-		x := &exprCtx{c: c, kind: toks[0], symbol: toks[1], args: toks[2 : len(toks)-1]}
+		x := &exprCtx{c: c, kind: vocab.LookupKind(toks[0]), symbol: toks[1], args: toks[2 : len(toks)-1]}
 		out = x.arg(last)
 	}
 	return prepend(prefix, out)
@@ -148,15 +150,16 @@ func filterPrefix(cs []Candidate, p string) []Candidate {
 
 // symbol completes the probe point after the type letter.
 func (c *Completer) symbol(kind, partial string) []Candidate {
-	switch kind {
-	case "p", "r":
-		return c.kernelFunc(partial)
-	case "e":
+	k := vocab.LookupKind(kind)
+	switch {
+	case k == nil:
+		return nil
+	case k.Kind == probe.Event:
 		return c.event(partial)
-	case "P", "R":
+	case k.User:
 		return c.userSymbol(partial)
 	}
-	return nil
+	return c.kernelFunc(partial)
 }
 
 func (c *Completer) kernelFunc(partial string) []Candidate {

@@ -6,14 +6,17 @@ import (
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // exprCtx is what an expression says before the word being completed.
 type exprCtx struct {
 	c      *Completer
-	kind   string   // "p", "r", "e", "P", "R"
-	symbol string   // the probe point as written
-	args   []string // complete NAME=VALUE words before the last one
+	kind   *vocab.KindInfo // nil for a letter that is no kind
+	symbol string          // the probe point as written
+	args   []string        // complete NAME=VALUE words before the last one
 
 	fnDone bool
 	fn     *btfdwarf.Func
@@ -27,15 +30,17 @@ func (x *exprCtx) proto() *btfdwarf.Func {
 		return x.fn
 	}
 	x.fnDone = true
-	switch x.kind {
-	case "p", "r":
+	switch {
+	case x.kind == nil || x.kind.Kind == probe.Event:
+		// A tracepoint has fields, not a prototype.
+	case !x.kind.User:
 		if strings.ContainsAny(x.symbol, "+:") || x.c.Types == nil {
 			return nil
 		}
 		if x.types = x.c.types(); x.types != nil {
 			x.fn, _ = x.types.Func(x.symbol)
 		}
-	case "P", "R":
+	default:
 		obj, fn, ok := strings.Cut(x.symbol, ":")
 		if !ok || strings.Contains(fn, "+") || x.c.UserObject == nil {
 			return nil
@@ -55,26 +60,43 @@ func (x *exprCtx) typeSource() btfdwarf.Source {
 	if x.types != nil {
 		return x.types
 	}
-	if x.kind == "P" || x.kind == "R" {
+	if x.kind != nil && x.kind.User {
 		return nil
 	}
 	x.types = x.c.types()
 	return x.types
 }
 
-func (x *exprCtx) isReturn() bool { return x.kind == "r" || x.kind == "R" }
+func (x *exprCtx) isReturn() bool { return x.kind != nil && x.kind.Return }
+
+func (x *exprCtx) isEvent() bool { return x.kind != nil && x.kind.Kind == probe.Event }
 
 // arg completes one NAME=VALUE word, or offers whole arguments named
 // after the prototype's parameters and the filter.
 func (x *exprCtx) arg(tok string) []Candidate {
-	if x.kind == "e" {
+	if x.isEvent() {
 		return filterPrefix([]Candidate{{"f:", "filter on the event's fields"}}, tok)
 	}
 	name, val, ok := strings.Cut(tok, "=")
 	if !ok {
-		return filterPrefix(x.wholeArgs(), tok)
+		return append(filterPrefix(x.wholeArgs(), tok), prefixCandidates(tok)...)
 	}
 	return prepend(name+"=", x.value(val))
+}
+
+// prefixCandidates offers the name prefixes that extend a name begun
+// (none for an empty word: the whole arguments come first).
+func prefixCandidates(tok string) []Candidate {
+	if tok == "" {
+		return nil
+	}
+	var out []Candidate
+	for _, p := range vocab.Prefixes {
+		if len(p.Prefix) > len(tok) && strings.HasPrefix(p.Prefix, tok) {
+			out = append(out, Candidate{p.Prefix, p.Help})
+		}
+	}
+	return out
 }
 
 // wholeArgs suggests NAME=%N for each parameter, $retval, $comm and f:.
@@ -121,7 +143,7 @@ func (x *exprCtx) sources() []Candidate {
 		for i, p := range f.Proto.Params {
 			out = append(out, Candidate{"%" + strconv.Itoa(i), Decl(p.Type, p.Name)})
 		}
-	} else if x.kind == "p" || x.kind == "P" {
+	} else if x.kind != nil && x.kind.Kind != probe.Event && !x.kind.Return {
 		out = append(out, Candidate{"%0", "first argument (no prototype: u64)"})
 	}
 	if x.isReturn() {
@@ -207,18 +229,46 @@ func (x *exprCtx) sourceType(src string, cast *btfdwarf.Type) *btfdwarf.Type {
 // afterCast completes "!(TYPE)SOURCE…": the type while the parenthesis
 // is open, then the source with that type.
 func (x *exprCtx) afterCast(v string) []Candidate {
-	end := strings.IndexByte(v, ')')
+	toks, end := closeParen(v)
 	if end < 0 {
 		return prepend("!(", x.castType(v[2:]))
 	}
-	t := x.parseCast(v[2:end])
-	return prepend(v[:end+1], x.source(v[end+1:], t, false))
+	t := x.parseCast(toks)
+	return prepend(v[:end], x.source(v[end:], t, false))
 }
 
-// parseCast resolves "struct sock *" (stars included) or nil.
-func (x *exprCtx) parseCast(s string) *btfdwarf.Type {
-	stars := strings.Count(s, "*")
-	name := strings.TrimSpace(strings.ReplaceAll(s, "*", ""))
+// closeParen lexes v, which starts with "!(" or "@(", up to the ')' that
+// closes it: the tokens inside the parentheses and the offset past the
+// ')', or -1 while it is open.
+func closeParen(v string) ([]expr.Token, int) {
+	toks, _ := expr.ArgTokens(v)
+	for i, t := range toks {
+		if i >= 2 && t.Kind == expr.TokPunct && t.Text == ")" {
+			return toks[2:i], t.Pos + 1
+		}
+	}
+	return nil, -1
+}
+
+// castName reads the tokens of a cast's type: its words ("struct sock")
+// and the number of stars after them.
+func castName(toks []expr.Token) (name string, stars int) {
+	var words []string
+	for _, t := range toks {
+		switch {
+		case t.Kind == expr.TokIdent:
+			words = append(words, t.Text)
+		case t.Kind == expr.TokPunct && t.Text == "*":
+			stars++
+		}
+	}
+	return strings.Join(words, " "), stars
+}
+
+// parseCast resolves the type of a cast's tokens ("struct sock *", stars
+// included) or nil.
+func (x *exprCtx) parseCast(toks []expr.Token) *btfdwarf.Type {
+	name, stars := castName(toks)
 	src := x.typeSource()
 	var t *btfdwarf.Type
 	if src != nil {
@@ -266,33 +316,40 @@ func (x *exprCtx) castType(partial string) []Candidate {
 	return out
 }
 
-// nethdrs are the headers a packet cast takes.
-var nethdrs = []string{"ethhdr", "iphdr", "icmphdr", "tcphdr", "udphdr"}
+// packetDatas are the members a packet header has besides its own.
+func packetDatas() []Candidate {
+	out := make([]Candidate, len(vocab.PacketDatas))
+	for i, pd := range vocab.PacketDatas {
+		out[i] = Candidate{pd.Name + "[", pd.Help}
+	}
+	return out
+}
 
-// pseudo are the members a packet header has besides its own.
-var pseudo = []Candidate{
-	{"cdata[", "u8 after the header"}, {"sdata[", "u16 after the header"},
-	{"ldata[", "u32 after the header"}, {"qdata[", "u64 after the header"},
-	{"Sdata[", "string after the header"},
+// isLayer reports whether t names a layer a packet cast counts from.
+func isLayer(t expr.Token) bool {
+	return t.Kind == expr.TokIdent && (t.Text == "l2" || t.Text == "l3" || t.Text == "l4")
 }
 
 // afterPacket completes "@(struct H *)LAYER SOURCE…".
 func (x *exprCtx) afterPacket(v string) []Candidate {
-	end := strings.IndexByte(v, ')')
+	inside, end := closeParen(v)
 	if end < 0 {
 		var out []Candidate
-		for _, h := range nethdrs {
-			out = append(out, Candidate{Word: "@(struct " + h + " *)"})
+		for _, h := range vocab.Headers {
+			if h.Offer {
+				out = append(out, Candidate{Word: "@(struct " + h.Name + " *)"})
+			}
 		}
 		return filterPrefix(out, v)
 	}
-	head, rest := v[:end+1], v[end+1:]
-	hdr := strings.TrimSpace(strings.ReplaceAll(strings.TrimPrefix(strings.TrimSpace(v[2:end]), "struct"), "*", ""))
+	head, rest := v[:end], v[end:]
+	hdr, _ := castName(inside)
+	hdr = strings.TrimPrefix(hdr, "struct ")
 	if rest == "" || rest == "l" {
 		return prepend(head, filterPrefix([]Candidate{{"l2", "from the Ethernet header"}, {"l3", "from the IP header (default)"}, {"l4", "from the transport header"}, {"%", "the struct sk_buff * argument"}}, rest))
 	}
-	if len(rest) >= 2 && rest[0] == 'l' && strings.IndexByte("234", rest[1]) >= 0 {
-		head, rest = head+rest[:2], rest[2:]
+	if toks, _ := expr.ArgTokens(rest); len(toks) > 0 && isLayer(toks[0]) {
+		head, rest = head+toks[0].Text, rest[len(toks[0].Text):]
 	}
 	var t *btfdwarf.Type
 	if src := x.typeSource(); src != nil {

@@ -21,7 +21,7 @@ func (x *exprCtx) filter(f string) []Candidate {
 		return nil // a value after an operator
 	}
 	var names []string
-	if x.kind == "e" {
+	if x.isEvent() {
 		if sys, ev, ok := strings.Cut(x.symbol, "/"); ok && x.c.EventFields != nil {
 			names, _ = x.c.EventFields(sys, ev)
 		}

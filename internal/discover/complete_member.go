@@ -65,7 +65,7 @@ func (x *exprCtx) access(src, chain string, t *btfdwarf.Type, packet bool) []Can
 		}
 	}
 	if packet {
-		for _, p := range pseudo {
+		for _, p := range packetDatas() {
 			if strings.HasPrefix(p.Word, name) {
 				out = append(out, Candidate{Word: base + want + p.Word, Desc: p.Desc})
 			}

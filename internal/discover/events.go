@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/ftrace"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // EventEntry is one trace event of a listing.
@@ -84,7 +85,7 @@ func ListEvents(names []string, pattern string, format func(sys, ev string) (*ft
 	if len(out) == 0 {
 		hint := ""
 		if name := unglob(strings.Replace(pattern, ":", "/", 1)); !strings.ContainsAny(pattern, "*?[") || len(name) >= 3 {
-			hint = didYouMean(Closest(name, eventCandidates(names, pattern), 4))
+			hint = suggest.DidYouMeanTail(suggest.Closest(name, eventCandidates(names, pattern), 4))
 		}
 		return nil, errorf(ErrNoMatch, "no trace event matches %q%s", pattern, hint)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // Sentinel errors of discovery; each function's doc names those it wraps.
@@ -194,7 +195,7 @@ func noMatch(pattern string, syms []Symbol) error {
 		for _, s := range syms {
 			names = append(names, baseName(s.Name))
 		}
-		hint = didYouMean(Closest(name, names, 4))
+		hint = suggest.DidYouMeanTail(suggest.Closest(name, names, 4))
 	}
 	return errorf(ErrNoMatch, "no probeable kernel function matches %q%s", pattern, hint)
 }

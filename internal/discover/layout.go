@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // Layout is a struct or union with its members' offsets, as `pahole -C`
@@ -70,7 +71,7 @@ func FindType(src btfdwarf.Source, name string, names func() []string) (*btfdwar
 	hint := ""
 	if names != nil {
 		bare := strings.TrimPrefix(strings.TrimPrefix(name, "struct "), "union ")
-		hint = didYouMean(Closest(bare, stripKinds(names()), 4))
+		hint = suggest.DidYouMeanTail(suggest.Closest(bare, stripKinds(names()), 4))
 	}
 	return nil, errorf(ErrUnknownType, "no struct, union or typedef %q in %s%s", name, src.Describe(), hint)
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // MemberPaths lists the members reachable in t without following a
@@ -52,7 +53,7 @@ func SuggestMembers(t *btfdwarf.Type, name string, n int) []string {
 	if len(deep) > n {
 		deep = deep[:n]
 	}
-	for _, c := range Closest(name, t.MemberNames(), n) {
+	for _, c := range suggest.Closest(name, t.MemberNames(), n) {
 		if len(deep) == n {
 			break
 		}

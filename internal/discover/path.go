@@ -9,6 +9,7 @@ import (
 	"github.com/surftrace/surftrace/internal/btfdwarf"
 	"github.com/surftrace/surftrace/internal/compile"
 	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/suggest"
 )
 
 // PathInfo is a member path resolved in a type: where the member lies and
@@ -100,9 +101,9 @@ func ResolvePath(src btfdwarf.Source, t *btfdwarf.Type, path string, arch *compi
 	if err != nil {
 		return nil, err
 	}
-	info := &PathInfo{Type: typeName(t), Path: path, Container: typeName(t)}
+	info := &PathInfo{Type: t.String(), Path: path, Container: t.String()}
 	cur := t
-	var access strings.Builder
+	var access []*expr.Access
 	bitpos := 0 // from the start of the container
 	for i, s := range steps {
 		if s.conn == "[" {
@@ -118,7 +119,8 @@ func ResolvePath(src btfdwarf.Source, t *btfdwarf.Type, path string, arch *compi
 			}
 			bitpos += s.index * e.Size * 8
 			cur, info.BitSize = e, 0
-			fmt.Fprintf(&access, "[%d]", s.index)
+			idx := strconv.Itoa(s.index)
+			access = append(access, &expr.Access{Index: &idx})
 			info.Decl = Decl(cur, "")
 			continue
 		}
@@ -133,7 +135,7 @@ func ResolvePath(src btfdwarf.Source, t *btfdwarf.Type, path string, arch *compi
 				return nil, err
 			}
 			holder, bitpos = e, 0
-			info.Container = typeName(e)
+			info.Container = e.String()
 		case cur.Kind == btfdwarf.Pointer:
 			return nil, errorf(ErrUnknownMember, "%s in %s: %s is a pointer: write ->%s", path, info.Type, Decl(cur, ""), s.name)
 		}
@@ -142,16 +144,17 @@ func ResolvePath(src btfdwarf.Source, t *btfdwarf.Type, path string, arch *compi
 		}
 		m, ok := holder.Lookup(s.name)
 		if !ok {
-			return nil, errorf(ErrUnknownMember, "%s has no member %s%s", typeName(holder), s.name,
-				didYouMean(SuggestMembers(holder, s.name, 4)))
+			return nil, errorf(ErrUnknownMember, "%s has no member %s%s", holder.String(), s.name,
+				suggest.DidYouMeanTail(SuggestMembers(holder, s.name, 4)))
 		}
 		bitpos += m.BitOffset
 		cur, info.BitSize = m.Type, m.BitSize
-		conn := s.conn
-		if i == 0 {
-			conn = "->"
+		member := s.name
+		if s.conn == "." && i > 0 {
+			access = append(access, &expr.Access{Dot: &member})
+		} else {
+			access = append(access, &expr.Access{Arrow: &member})
 		}
-		access.WriteString(conn + s.name)
 		info.Decl = Decl(m.Type, s.name)
 		if m.BitSize > 0 {
 			info.Decl += fmt.Sprintf(":%d", m.BitSize)
@@ -162,22 +165,17 @@ func ResolvePath(src btfdwarf.Source, t *btfdwarf.Type, path string, arch *compi
 	if info.BitSize > 0 {
 		info.BitOffset = bitpos
 	}
-	return info, compileFetch(src, t, access.String(), info, arch)
+	return info, compileFetch(src, t, access, info, arch)
 }
 
 // compileFetch asks the compiler what the path reads as, so that the
 // answer is the compiler's own (fetch type, bitfield syntax, strings).
-func compileFetch(src btfdwarf.Source, t *btfdwarf.Type, access string, info *PathInfo, arch *compile.Arch) error {
+func compileFetch(src btfdwarf.Source, t *btfdwarf.Type, access []*expr.Access, info *PathInfo, arch *compile.Arch) error {
 	if arch == nil {
 		arch, _ = compile.LookupArch("x86_64")
 	}
-	reg := "%" + arch.KernelArgs[0]
-	info.Arg = "!(" + castName(t) + " *)" + reg + access
-	e, err := expr.Parse("p surftrace_struct v=" + info.Arg)
-	if err != nil {
-		return fmt.Errorf("%s: %w", info.Arg, err)
-	}
-	d, err := compile.Compile(e, 0, &compile.Config{Arch: arch, Types: src})
+	arg, fetch, err := compile.MemberPath(src, t, access, arch)
+	info.Arg = arg
 	if err != nil {
 		var ee *expr.Error
 		if errors.As(err, &ee) {
@@ -189,13 +187,6 @@ func compileFetch(src btfdwarf.Source, t *btfdwarf.Type, access string, info *Pa
 		}
 		return fmt.Errorf("%s %s: %w", info.Type, info.Path, err)
 	}
-	info.Fetch = d.Args[0].Fetch
+	info.Fetch = fetch
 	return nil
 }
-
-// typeName names a type for messages and casts.
-func typeName(t *btfdwarf.Type) string { return t.String() }
-
-// castName spells t so that a cast resolves it again: typedefs and
-// "struct x" keep their names.
-func castName(t *btfdwarf.Type) string { return t.String() }

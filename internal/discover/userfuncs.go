@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/surftrace/surftrace/internal/btfdwarf"
+	"github.com/surftrace/surftrace/internal/suggest"
 	"github.com/surftrace/surftrace/internal/uobj"
 )
 
@@ -41,7 +42,7 @@ func ListUserFuncs(funcs []uobj.Func, pattern string, types btfdwarf.Source, noT
 	if len(byName) == 0 {
 		hint := ""
 		if name := unglob(pattern); name == pattern || len(name) >= 3 {
-			hint = didYouMean(Closest(name, all, 4))
+			hint = suggest.DidYouMeanTail(suggest.Closest(name, all, 4))
 		}
 		return nil, errorf(ErrNoMatch, "no function matches %q%s", pattern, hint)
 	}

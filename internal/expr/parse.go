@@ -9,6 +9,7 @@ import (
 	"github.com/alecthomas/participle/v2"
 
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // reservedNames are the fields every event has; an ARG may not shadow them.
@@ -30,14 +31,14 @@ func Parse(src string) (*Expr, error) {
 			WithHint("an expression is TYPE SYMBOL [NAME=VALUE ...] [f:FILTER], e.g. 'p do_sys_openat2 dfd=%0'")
 	}
 	k := words[0]
-	if len(k.text) != 1 || !strings.ContainsRune("preRP", rune(k.text[0])) {
+	if vocab.LookupKind(k.text) == nil {
 		return nil, Errorf(src, k.pos, len(k.text), ErrSyntax, "unknown probe type %q", k.text).
-			WithHint("the type is one of p (kprobe), r (kretprobe), e (tracepoint), P (uprobe), R (uretprobe)")
+			WithHint("the type is one of " + vocab.KindList())
 	}
 	e.Kind, e.KindPos = probe.Kind(k.text[0]), k.pos
 	if len(words) < 2 {
 		return nil, Errorf(src, len(strings.TrimRight(head, " \t")), 1, ErrSyntax, "missing probe point after %q", k.text).
-			WithHint(targetHint(e.Kind))
+			WithHint(vocab.KindOf(e.Kind).TargetHint)
 	}
 	t, err := parseTarget(src, e.Kind, words[1])
 	if err != nil {
@@ -92,20 +93,10 @@ func badControl(src string) int {
 	return -1
 }
 
-func targetHint(k probe.Kind) string {
-	switch k {
-	case probe.Event:
-		return "write the tracepoint as SUBSYS/EVENT, e.g. 'e sched/sched_process_exec'"
-	case probe.Uprobe, probe.Uretprobe:
-		return "write the user function as OBJ:FUNC, e.g. 'P bash:readline' or 'P /usr/lib/x86_64-linux-gnu/libc.so.6:getpid'"
-	}
-	return "name a kernel function, e.g. 'p ip_output', 'p dev_qdisc_enqueue+23'"
-}
-
 func parseTarget(src string, k probe.Kind, w word) (Target, error) {
 	t := Target{Pos: w.pos, Text: w.text}
 	bad := func(off, n int, msg string) error {
-		return Errorf(src, w.pos+off, n, ErrSyntax, "%s", msg).WithHint(targetHint(k))
+		return Errorf(src, w.pos+off, n, ErrSyntax, "%s", msg).WithHint(vocab.KindOf(k).TargetHint)
 	}
 	s := w.text
 	base := 0

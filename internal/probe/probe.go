@@ -44,15 +44,17 @@ type Display uint8
 // Displays. DisplayDefault leaves the value as the kernel prints it.
 const (
 	DisplayDefault Display = iota
-	DisplayIPv4            // ip_: u32 in network order → a.b.c.d
-	DisplayBE16            // b16_
-	DisplayBE32            // b32_
-	DisplayBE64            // b64_
-	DisplayBE16Hex         // B16_
-	DisplayBE32Hex         // B32_
-	DisplayBE64Hex         // B64_
-	DisplayIPv6            // ip6_: 16 bytes → canonical IPv6
-	DisplayMAC             // mac_: 6 bytes → aa:bb:cc:dd:ee:ff
+	// The displays of the name prefixes; the vocab package's table says
+	// which prefix asks for each and how it converts.
+	DisplayIPv4
+	DisplayBE16
+	DisplayBE32
+	DisplayBE64
+	DisplayBE16Hex
+	DisplayBE32Hex
+	DisplayBE64Hex
+	DisplayIPv6
+	DisplayMAC
 	// DisplaySignedBits is a bitfield of a signed C type: the kernel
 	// prints its bits unsigned (b3@0/8 shows 7 for -1), so the renderer
 	// sign-extends them from the width in the fetch type.
@@ -110,50 +112,6 @@ func (d *Def) Line(group string) string {
 		b.WriteString(a.Fetch)
 	}
 	return b.String()
-}
-
-// DisplayForName returns the display a NAME's prefix asks for. The renderer and the compiler both call it so that a
-// name means the same thing live, offline and in a filter.
-func DisplayForName(name string) Display {
-	switch {
-	case strings.HasPrefix(name, "ip6_"):
-		return DisplayIPv6
-	case strings.HasPrefix(name, "ip_"):
-		return DisplayIPv4
-	case strings.HasPrefix(name, "mac_"):
-		return DisplayMAC
-	case strings.HasPrefix(name, "b16_"):
-		return DisplayBE16
-	case strings.HasPrefix(name, "b32_"):
-		return DisplayBE32
-	case strings.HasPrefix(name, "b64_"):
-		return DisplayBE64
-	case strings.HasPrefix(name, "B16_"):
-		return DisplayBE16Hex
-	case strings.HasPrefix(name, "B32_"):
-		return DisplayBE32Hex
-	case strings.HasPrefix(name, "B64_"):
-		return DisplayBE64Hex
-	}
-	return DisplayDefault
-}
-
-// Size is the number of bytes a display expects its value to have, or 0
-// when it takes any size.
-func (d Display) Size() int {
-	switch d {
-	case DisplayIPv4, DisplayBE32, DisplayBE32Hex:
-		return 4
-	case DisplayBE16, DisplayBE16Hex:
-		return 2
-	case DisplayBE64, DisplayBE64Hex:
-		return 8
-	case DisplayIPv6:
-		return 16
-	case DisplayMAC:
-		return 6
-	}
-	return 0
 }
 
 // BadByte returns the index of the first byte of s that cannot be part of

@@ -46,7 +46,9 @@ func Copy(w io.Writer, src io.Reader, opts Options) error {
 		}
 		if rerr != nil {
 			if start < end {
-				r.Line(buf[start:end])
+				if err := r.Line(buf[start:end]); err != nil {
+					return fmt.Errorf("write rendered trace: %w", err)
+				}
 			}
 			if err := r.Flush(); err != nil {
 				return fmt.Errorf("write rendered trace: %w", err)

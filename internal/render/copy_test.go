@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -142,6 +143,17 @@ func TestCopyWriteError(t *testing.T) {
 	big := genCorpus(5000, false)
 	if err := Copy(errWriter{}, bytes.NewReader(big), Options{}); err == nil {
 		t.Fatal("write error not reported")
+	}
+}
+
+// A write error on the last line, one without a newline read at EOF,
+// is reported like any other.
+func TestCopyWriteErrorLastLine(t *testing.T) {
+	for _, src := range []string{"a last line without a newline", "one\ntwo"} {
+		err := Copy(errWriter{}, strings.NewReader(src), Options{})
+		if !errors.Is(err, io.ErrClosedPipe) || !strings.HasPrefix(err.Error(), "write rendered trace") {
+			t.Errorf("%q: got %v, want the write error", src, err)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // The benchmark corpus: realistic trace_pipe output of the probes below,
@@ -16,7 +17,7 @@ import (
 // corpusDefs are the compiled probes whose output genCorpus imitates.
 func corpusDefs() []*probe.Def {
 	a := func(name, typ string) probe.Arg {
-		return probe.Arg{Name: name, Type: typ, Display: probe.DisplayForName(name)}
+		return probe.Arg{Name: name, Type: typ, Display: vocab.DisplayForName(name)}
 	}
 	return []*probe.Def{
 		{Kind: probe.Kprobe, Name: "f0", Target: "ip_output", Args: []probe.Arg{a("proto", "u8"), a("ip_dst", "u32"), a("b16_dest", "u16"), a("comm", "string"), a("body", "string")}},

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // ReadDefs reads probe definitions as `surftrace -S` prints them or as
@@ -49,7 +50,7 @@ func ReadDefs(r io.Reader) ([]*probe.Def, error) {
 			if i := strings.LastIndexByte(fetch, ':'); i >= 0 && !strings.HasSuffix(fetch, ")") {
 				typ = fetch[i+1:]
 			}
-			d.Args = append(d.Args, probe.Arg{Name: name, Fetch: fetch, Type: typ, Display: probe.DisplayForName(name)})
+			d.Args = append(d.Args, probe.Arg{Name: name, Fetch: fetch, Type: typ, Display: vocab.DisplayForName(name)})
 		}
 		defs = append(defs, d)
 	}

@@ -1,6 +1,10 @@
 package render
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/surftrace/surftrace/internal/numtext"
+)
 
 // span is a half-open byte range [s, e) of the line being rendered.
 type span struct{ s, e int }
@@ -261,7 +265,7 @@ func parseLost(b []byte) (cpu int, n uint64, ok bool) {
 	if len(num) == 0 || !allBytes(num, isDigit) {
 		return 0, 0, false
 	}
-	v, ok := parseDec(num)
+	v, ok := numtext.ParseDec(num)
 	return cpu, v, ok
 }
 

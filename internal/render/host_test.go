@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // Traces captured on a 6.18 host from a uprobe and uretprobe on a small C
@@ -16,7 +17,7 @@ import (
 // flags column (host-uprobe-noirq.trace).
 func hostDefs() []*probe.Def {
 	a := func(name, typ string) probe.Arg {
-		return probe.Arg{Name: name, Type: typ, Display: probe.DisplayForName(name)}
+		return probe.Arg{Name: name, Type: typ, Display: vocab.DisplayForName(name)}
 	}
 	return []*probe.Def{
 		{Kind: probe.Uprobe, Name: "p0", Args: []probe.Arg{a("v", "s32"), a("s", "string"), a("bad", "string"), a("ip_v", "u32"), a("ip6_a", "x8[16]"), a("mac_m", "u8[6]"), a("last", "x32")}},

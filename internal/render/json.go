@@ -3,6 +3,7 @@ package render
 import (
 	"strconv"
 
+	"github.com/surftrace/surftrace/internal/numtext"
 	"github.com/surftrace/surftrace/internal/probe"
 )
 
@@ -162,10 +163,10 @@ func (r *Renderer) appendHeader(dst, b []byte) []byte {
 	h := &r.hdr
 	dst = append(dst, `{"task":`...)
 	dst = appendJSONString(dst, h.comm.of(b))
-	pid, _ := parseDec(h.pid.of(b))
+	pid, _ := numtext.ParseDec(h.pid.of(b))
 	dst = strconv.AppendUint(append(dst, `,"pid":`...), pid, 10)
 	if h.hasTgid {
-		tgid, _ := parseDec(h.tgid.of(b))
+		tgid, _ := numtext.ParseDec(h.tgid.of(b))
 		dst = strconv.AppendUint(append(dst, `,"tgid":`...), tgid, 10)
 	}
 	dst = strconv.AppendInt(append(dst, `,"cpu":`...), int64(h.cpu), 10)

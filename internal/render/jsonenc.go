@@ -1,9 +1,12 @@
 package render
 
 import (
-	"strconv"
 	"unicode/utf8"
+
+	"github.com/surftrace/surftrace/internal/numtext"
 )
+
+const hexDigits = "0123456789abcdef"
 
 // appendJSONString appends s as a JSON string. Control characters are
 // escaped and bytes that are not UTF-8 become U+FFFD, so the output is
@@ -100,22 +103,18 @@ func appendJSONValue(dst, v []byte) []byte {
 	return appendJSONString(dst, v)
 }
 
-// maxSafeInt is the largest integer every JSON reader keeps exact: past
-// 2^53-1 a reader that stores numbers as doubles (JavaScript, jq) rounds.
-const maxSafeInt = 1<<53 - 1
-
 // appendJSONInt appends a decimal, negative decimal or hex integer. A
 // decimal whose magnitude fits maxSafeInt is a JSON number; a larger one
 // is a string of its decimal digits, so no reader rounds a pointer or a
 // u64. Hex is a string "0x…" always (as pwru writes it): whoever asked
 // for hex reads it as bits, not as a quantity.
 func appendJSONInt(dst, v []byte) ([]byte, bool) {
-	if isHexPrefix(v) {
-		u, ok := parseHex(v[2:])
+	if numtext.IsHexPrefix(v) {
+		u, ok := numtext.ParseHex(v[2:])
 		if !ok {
 			return dst, false
 		}
-		return appendJSONHex(dst, u), true
+		return numtext.AppendJSONHex(dst, u), true
 	}
 	if !isJSONNumber(v) || hasDot(v) {
 		return dst, false
@@ -124,27 +123,12 @@ func appendJSONInt(dst, v []byte) ([]byte, bool) {
 	if digits[0] == '-' {
 		digits = digits[1:]
 	}
-	if m, ok := parseDec(digits); ok && m <= maxSafeInt {
+	if m, ok := numtext.ParseDec(digits); ok && m <= numtext.MaxSafeInt {
 		return append(dst, v...), true // its digits, exact
 	}
 	dst = append(dst, '"')
 	dst = append(dst, v...)
 	return append(dst, '"'), true
-}
-
-// appendJSONUint appends u as appendJSONInt would its decimal digits.
-func appendJSONUint(dst []byte, u uint64) []byte {
-	if u <= maxSafeInt {
-		return strconv.AppendUint(dst, u, 10)
-	}
-	dst = strconv.AppendUint(append(dst, '"'), u, 10)
-	return append(dst, '"')
-}
-
-// appendJSONHex appends u as the string "0x…" in lower-case hex.
-func appendJSONHex(dst []byte, u uint64) []byte {
-	dst = strconv.AppendUint(append(dst, '"', '0', 'x'), u, 16)
-	return append(dst, '"')
 }
 
 func hasDot(v []byte) bool {

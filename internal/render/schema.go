@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // Schema knows, per event name, the argument names in the order the
@@ -52,7 +53,7 @@ func SchemaFromDefs(defs []*probe.Def) *Schema {
 		for _, a := range d.Args {
 			disp := a.Display
 			if disp == probe.DisplayDefault {
-				disp = probe.DisplayForName(a.Name)
+				disp = vocab.DisplayForName(a.Name)
 			}
 			as := newArgSchema(a.Name, disp, a.Enum, kindOfType(a.Type))
 			if disp == probe.DisplaySignedBits {
@@ -78,7 +79,7 @@ func (s *Schema) AddEvent(event string, argNames []string) {
 		if strings.HasPrefix(n, "common_") {
 			continue
 		}
-		ev.args = append(ev.args, newArgSchema(n, probe.DisplayForName(n), nil, kindUnknown))
+		ev.args = append(ev.args, newArgSchema(n, vocab.DisplayForName(n), nil, kindUnknown))
 	}
 	s.events[event] = ev
 }

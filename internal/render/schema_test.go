@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 func nastySchema() *Schema {
 	a := func(name, typ string) probe.Arg {
-		return probe.Arg{Name: name, Type: typ, Display: probe.DisplayForName(name)}
+		return probe.Arg{Name: name, Type: typ, Display: vocab.DisplayForName(name)}
 	}
 	s := SchemaFromDefs([]*probe.Def{
 		{Kind: probe.Kprobe, Name: "f0", Args: []probe.Arg{a("comm", "string"), a("body", "string"), a("ip_dst", "u32")}},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // arg is one NAME=VALUE of the payload with what is known of its display.
@@ -109,7 +110,7 @@ func (r *Renderer) splitNames(b []byte, p int) {
 			break // unreachable: a value only ends before " name=" or at the end
 		}
 		ve, next := valueEnd(b, eq+1, &budget)
-		r.args = append(r.args, arg{name: span{p, eq}, val: span{eq + 1, ve}, display: displayOf(b[p:eq])})
+		r.args = append(r.args, arg{name: span{p, eq}, val: span{eq + 1, ve}, display: vocab.DisplayOf(b[p:eq])})
 		p = ve + 1
 		if eq = next; eq < 0 {
 			eq = identEq(b, p)
@@ -244,7 +245,7 @@ func isIdentStart(c byte) bool {
 
 // plainText reports whether a payload split on the names it shows alone
 // would have no value to convert and no string, looking only for a quote
-// and for text like a prefix ("ip_", "b16_", …) anywhere in it. It may
+// and for text like a prefix (vocab.Prefixes) anywhere in it. It may
 // answer false for a payload that is plain after all, never the reverse.
 func plainText(b []byte) bool {
 	// Prefixes first: a line that has one usually shows it early.
@@ -254,34 +255,8 @@ func plainText(b []byte) bool {
 			return bytes.IndexByte(b, '"') < 0
 		}
 		i += k
-		// A prefix is "ip_" or four bytes starting with one of "imbB".
-		if i >= 2 && b[i-2] == 'i' && b[i-1] == 'p' {
+		if vocab.EndsInPrefix(b[:i+1]) {
 			return false
 		}
-		if i >= 3 {
-			switch b[i-3] {
-			case 'i', 'm', 'b', 'B':
-				if displayOf(b[i-3:i+1]) != probe.DisplayDefault {
-					return false
-				}
-			}
-		}
 	}
-}
-
-// displayOf is probe.DisplayForName on a name from the line. Only the
-// first four bytes decide a prefix, and converting at most four bytes to a
-// string does not allocate.
-func displayOf(name []byte) probe.Display {
-	if len(name) < 3 {
-		return probe.DisplayDefault
-	}
-	switch name[0] {
-	case 'i', 'm', 'b', 'B':
-		// Every prefix ends in '_' at its third or fourth byte.
-		if name[2] == '_' || len(name) > 3 && name[3] == '_' {
-			return probe.DisplayForName(string(name[:min(len(name), 4)]))
-		}
-	}
-	return probe.DisplayDefault
 }

@@ -97,27 +97,6 @@ func TestIPv6Canonical(t *testing.T) {
 	}
 }
 
-func TestIntBits(t *testing.T) {
-	tests := []struct {
-		in   string
-		size int
-		want uint64
-		ok   bool
-	}{
-		{"0", 1, 0, true}, {"255", 1, 255, true}, {"256", 1, 0, false}, {"-128", 1, 0x80, true}, {"-129", 1, 0, false},
-		{"0xff", 1, 255, true}, {"0x100", 1, 0, false}, {"0X1f", 1, 31, true}, {"0x", 1, 0, false}, {"-", 1, 0, false},
-		{"18446744073709551615", 8, 1<<64 - 1, true}, {"18446744073709551616", 8, 0, false},
-		{"-9223372036854775808", 8, 1 << 63, true}, {"-9223372036854775809", 8, 0, false},
-		{"0xffffffffffffffff", 8, 1<<64 - 1, true}, {"0x1ffffffffffffffff", 8, 0, false}, {"1a", 8, 0, false}, {"", 8, 0, false},
-	}
-	for _, tt := range tests {
-		got, ok := intBits([]byte(tt.in), tt.size)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("intBits(%q, %d) = %d, %v; want %d, %v", tt.in, tt.size, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
 func TestJSONString(t *testing.T) {
 	for _, s := range []string{"", "plain", `q"b\s`, "\x00\x01\x1f\n\r\t", "ünï\u2028", "\xff\xfe", "a\xc3", "\xe2\x82", "€"} {
 		got := appendJSONString(nil, []byte(s))

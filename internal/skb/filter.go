@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/expr"
+	"github.com/surftrace/surftrace/internal/probe"
 	"github.com/surftrace/surftrace/internal/suggest"
+	"github.com/surftrace/surftrace/internal/vocab"
 )
 
 // ErrFilter is wrapped by every filter the skb command refuses.
@@ -111,7 +113,7 @@ func (c *filterCompiler) cmp(cm *expr.Cmp) (term, error) {
 			return t, expr.Errorf(c.src, fpos+len(cm.Field), len(cm.Op), ErrFilter, "%s is an address: compare it with == or !=", cm.Field)
 		}
 		a, err := netip.ParseAddr(lit)
-		v6 := strings.HasPrefix(cm.Field, "ip6_")
+		v6 := vocab.DisplayForName(cm.Field) == probe.DisplayIPv6
 		if err != nil || a.Is4() == v6 || a.Zone() != "" {
 			want := "an IPv4 address (a.b.c.d)"
 			if v6 {
@@ -141,8 +143,8 @@ func (c *filterCompiler) cmp(cm *expr.Cmp) (term, error) {
 		t.n = uint64(idx)
 	case "b16_sport", "b16_dport", "mark", "len":
 		bits := 32
-		if strings.HasPrefix(cm.Field, "b16_") {
-			bits = 16
+		if p := vocab.ForName(cm.Field); p != nil {
+			bits = p.Size * 8 // a port: b16_
 		}
 		n, err := strconv.ParseUint(lit, 0, bits)
 		if err != nil {
@@ -215,7 +217,7 @@ func (t *term) match(ev *Event, p *Packet) bool {
 	switch t.field {
 	case "ip_src", "ip6_src", "ip_dst", "ip6_dst":
 		want := 4
-		if strings.HasPrefix(t.field, "ip6_") {
+		if vocab.DisplayForName(t.field) == probe.DisplayIPv6 {
 			want = 6
 		}
 		if p.Family != want {

@@ -111,3 +111,12 @@ func DidYouMean(c []string) string {
 	}
 	return "did you mean " + strings.Join(c, ", ") + "?"
 }
+
+// DidYouMeanTail is DidYouMean to end a sentence with: "; did you mean
+// a, b?", or "" without candidates.
+func DidYouMeanTail(c []string) string {
+	if len(c) == 0 {
+		return ""
+	}
+	return "; " + DidYouMean(c)
+}

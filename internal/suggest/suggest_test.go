@@ -42,3 +42,12 @@ func TestDidYouMean(t *testing.T) {
 		t.Error("want empty")
 	}
 }
+
+func TestDidYouMeanTail(t *testing.T) {
+	if got := DidYouMeanTail(nil); got != "" {
+		t.Errorf("no candidates: %q", got)
+	}
+	if got := DidYouMeanTail([]string{"a", "b"}); got != "; did you mean a, b?" {
+		t.Errorf("got %q", got)
+	}
+}

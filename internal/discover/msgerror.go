@@ -1,22 +1,6 @@
 package discover
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/surftrace/surftrace/internal/suggest"
-)
-
-// Closest is the ranking every discovery error uses (internal/suggest).
-func Closest(name string, names []string, n int) []string { return suggest.Closest(name, names, n) }
-
-// didYouMean formats suggestions as a sentence tail: "; did you mean a, b?".
-func didYouMean(c []string) string {
-	if len(c) == 0 {
-		return ""
-	}
-	return "; did you mean " + strings.Join(c, ", ") + "?"
-}
+import "fmt"
 
 // msgError is an error with its own message that still wraps a sentinel
 // (or the compiler's), so that messages read as sentences without the
