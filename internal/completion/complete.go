@@ -47,35 +47,7 @@ func flagOrEnv(cmd *cobra.Command, flag, env string) string {
 // newCompleter wires the completer to the kernel inputs; each input is
 // loaded only when a word needs it.
 func newCompleter(k *kernel.Kernel) *discover.Completer {
-	c := &discover.Completer{
-		KernelFuncs: func() ([]discover.Symbol, error) {
-			syms, _, err := k.Funcs()
-			return syms, err
-		},
-		Types: k.Types,
-		Events: func() ([]string, error) {
-			names, _, err := k.Events()
-			return names, err
-		},
-		EventFields: func(sys, ev string) ([]string, error) {
-			_, format, err := k.Events()
-			if err != nil || format == nil {
-				return nil, err
-			}
-			f, err := format(sys, ev)
-			if err != nil {
-				return nil, err
-			}
-			var out []string
-			for _, fl := range f.Fields {
-				if !fl.Common {
-					out = append(out, fl.Name)
-				}
-			}
-			return out, nil
-		},
-		UserObject: userObjectFuncs,
-	}
+	c := &discover.Completer{Kernel: k.Lists(), UserObject: userObjectFuncs}
 	if a, err := k.Arch(); err == nil {
 		c.Arch = a
 	}

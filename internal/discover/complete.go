@@ -20,19 +20,25 @@ type Candidate struct {
 	Desc string
 }
 
-// Completer completes one expression word. Its inputs are functions so
-// that a TAB loads only what the word needs (completion runs the program
-// on every key press); any may be nil.
+// Lists is what completing a kernel word asks of the target kernel. Each
+// is loaded only when a word needs it: completion runs the program on
+// every key press.
+type Lists interface {
+	// ProbeableFuncs lists the functions kprobes can be put on.
+	ProbeableFuncs() ([]Symbol, error)
+	// Types gives the kernel's prototypes and types.
+	Types() (btfdwarf.Source, error)
+	// EventNames lists trace events as "subsys/event".
+	EventNames() ([]string, error)
+	// EventFieldNames lists an event's own fields, for its filter.
+	EventFieldNames(sys, ev string) ([]string, error)
+}
+
+// Completer completes one expression word. Kernel and UserObject may be
+// nil: words that need them then get no candidates.
 type Completer struct {
-	Arch *compile.Arch
-	// KernelFuncs lists the probeable kernel functions.
-	KernelFuncs func() ([]Symbol, error)
-	// Types gives kernel prototypes and types.
-	Types func() (btfdwarf.Source, error)
-	// Events lists trace events as "subsys/event".
-	Events func() ([]string, error)
-	// EventFields lists an event's own fields, for its filter.
-	EventFields func(sys, ev string) ([]string, error)
+	Arch   *compile.Arch
+	Kernel Lists
 	// UserObject opens OBJ of a P/R expression: its function names and
 	// types (nil when it has no DWARF).
 	UserObject func(obj string) ([]string, btfdwarf.Source, error)
@@ -163,10 +169,10 @@ func (c *Completer) symbol(kind, partial string) []Candidate {
 }
 
 func (c *Completer) kernelFunc(partial string) []Candidate {
-	if c.KernelFuncs == nil || strings.ContainsAny(partial, ":+") {
+	if c.Kernel == nil || strings.ContainsAny(partial, ":+") {
 		return nil
 	}
-	syms, err := c.KernelFuncs()
+	syms, err := c.Kernel.ProbeableFuncs()
 	if err != nil {
 		return nil
 	}
@@ -220,10 +226,10 @@ func (c *Completer) describeFuncs(cs []Candidate) {
 }
 
 func (c *Completer) types() btfdwarf.Source {
-	if c.Types == nil {
+	if c.Kernel == nil {
 		return nil
 	}
-	src, err := c.Types()
+	src, err := c.Kernel.Types()
 	if err != nil {
 		return nil
 	}
@@ -232,10 +238,10 @@ func (c *Completer) types() btfdwarf.Source {
 
 // event completes SUBSYS/ first, then the events in it.
 func (c *Completer) event(partial string) []Candidate {
-	if c.Events == nil {
+	if c.Kernel == nil {
 		return nil
 	}
-	evs, err := c.Events()
+	evs, err := c.Kernel.EventNames()
 	if err != nil {
 		return nil
 	}

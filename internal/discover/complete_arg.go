@@ -34,7 +34,7 @@ func (x *exprCtx) proto() *btfdwarf.Func {
 	case x.kind == nil || x.kind.Kind == probe.Event:
 		// A tracepoint has fields, not a prototype.
 	case !x.kind.User:
-		if strings.ContainsAny(x.symbol, "+:") || x.c.Types == nil {
+		if strings.ContainsAny(x.symbol, "+:") || x.c.Kernel == nil {
 			return nil
 		}
 		if x.types = x.c.types(); x.types != nil {

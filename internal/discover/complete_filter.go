@@ -22,8 +22,8 @@ func (x *exprCtx) filter(f string) []Candidate {
 	}
 	var names []string
 	if x.isEvent() {
-		if sys, ev, ok := strings.Cut(x.symbol, "/"); ok && x.c.EventFields != nil {
-			names, _ = x.c.EventFields(sys, ev)
+		if sys, ev, ok := strings.Cut(x.symbol, "/"); ok && x.c.Kernel != nil {
+			names, _ = x.c.Kernel.EventFieldNames(sys, ev)
 		}
 	}
 	for _, a := range x.args {

@@ -15,17 +15,24 @@ func bundledCompleter(t *testing.T) *Completer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Completer{
-		KernelFuncs: func() ([]Symbol, error) { return syms, nil },
-		Types:       func() (btfdwarf.Source, error) { return b, nil },
-		Events:      func() ([]string, error) { return evs, nil },
-		EventFields: func(sys, ev string) ([]string, error) {
-			if sys+"/"+ev == "sched/sched_switch" {
-				return []string{"prev_comm", "prev_pid", "next_comm", "next_pid"}, nil
-			}
-			return nil, nil
-		},
+	return &Completer{Kernel: savedLists{syms: syms, types: b, events: evs}}
+}
+
+// savedLists are the bundled kernel's lists, with fields for one event.
+type savedLists struct {
+	syms   []Symbol
+	types  btfdwarf.Source
+	events []string
+}
+
+func (l savedLists) ProbeableFuncs() ([]Symbol, error) { return l.syms, nil }
+func (l savedLists) Types() (btfdwarf.Source, error)   { return l.types, nil }
+func (l savedLists) EventNames() ([]string, error)     { return l.events, nil }
+func (l savedLists) EventFieldNames(sys, ev string) ([]string, error) {
+	if sys+"/"+ev == "sched/sched_switch" {
+		return []string{"prev_comm", "prev_pid", "next_comm", "next_pid"}, nil
 	}
+	return nil, nil
 }
 
 func words(cs []Candidate) []string {

@@ -10,11 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/ulikunitz/xz"
 	"golang.org/x/sys/unix"
 
+	"github.com/surftrace/surftrace/internal/discover"
 	"github.com/surftrace/surftrace/internal/ksyms"
 )
 
@@ -120,29 +120,24 @@ func ReadNames(path string) (map[string]bool, error) {
 }
 
 // ReadNameList reads a list as ReadNames does, keeping the file's order
-// and duplicates (a function of several modules).
+// and duplicates (a function of several modules). The lines are parsed
+// as every function list is (discover.ReadFilterFunctions).
 func ReadNameList(path string) ([]string, error) {
 	r, closeFn, err := OpenFile(path)
 	if err != nil {
 		return nil, err
 	}
 	defer closeFn()
-	names := make([]string, 0, 1<<16)
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.IndexAny(line, " \t"); i >= 0 {
-			line = line[:i]
-		}
-		if line != "" {
-			names = append(names, line)
-		}
+	syms, err := discover.ReadFilterFunctions(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(names) == 0 {
+	if len(syms) == 0 {
 		return nil, errors.New("empty function list")
+	}
+	names := make([]string, len(syms))
+	for i, s := range syms {
+		names[i] = s.Name
 	}
 	return names, nil
 }
