@@ -137,7 +137,7 @@ func (c *compiler) packetMember(a *expr.Arg, v *value, acc, next *expr.Access) (
 	m, ok := p.hdrType.Lookup(name)
 	if !ok {
 		names := p.hdrType.MemberNames()
-		for _, pd := range vocab.PacketDatas {
+		for _, pd := range vocab.PacketDatas() {
 			names = append(names, pd.Name)
 		}
 		hint := suggest.DidYouMean(suggest.Closest(name, names, 4))

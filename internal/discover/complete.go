@@ -50,8 +50,8 @@ const maxDescribed = 64
 
 // kindCandidates are the probe kinds with what shells show beside them.
 func kindCandidates() []Candidate {
-	out := make([]Candidate, len(vocab.Kinds))
-	for i, k := range vocab.Kinds {
+	out := make([]Candidate, len(vocab.Kinds()))
+	for i, k := range vocab.Kinds() {
 		out[i] = Candidate{k.Letter() + " ", k.Help}
 	}
 	return out

@@ -91,7 +91,7 @@ func prefixCandidates(tok string) []Candidate {
 		return nil
 	}
 	var out []Candidate
-	for _, p := range vocab.Prefixes {
+	for _, p := range vocab.Prefixes() {
 		if len(p.Prefix) > len(tok) && strings.HasPrefix(p.Prefix, tok) {
 			out = append(out, Candidate{p.Prefix, p.Help})
 		}
@@ -318,8 +318,8 @@ func (x *exprCtx) castType(partial string) []Candidate {
 
 // packetDatas are the members a packet header has besides its own.
 func packetDatas() []Candidate {
-	out := make([]Candidate, len(vocab.PacketDatas))
-	for i, pd := range vocab.PacketDatas {
+	out := make([]Candidate, len(vocab.PacketDatas()))
+	for i, pd := range vocab.PacketDatas() {
 		out[i] = Candidate{pd.Name + "[", pd.Help}
 	}
 	return out
@@ -335,7 +335,7 @@ func (x *exprCtx) afterPacket(v string) []Candidate {
 	inside, end := closeParen(v)
 	if end < 0 {
 		var out []Candidate
-		for _, h := range vocab.Headers {
+		for _, h := range vocab.Headers() {
 			if h.Offer {
 				out = append(out, Candidate{Word: "@(struct " + h.Name + " *)"})
 			}

@@ -21,8 +21,8 @@ type Header struct {
 	Offer bool
 }
 
-// Headers are the packet headers surftrace knows, by layer.
-var Headers = []Header{
+// headers are the packet headers surftrace knows, by layer.
+var headers = []Header{
 	{Name: "ethhdr", Layer: 2, Size: 14, Member: "h_proto", Offer: true},
 	{Name: "iphdr", Layer: 3, Size: 20, Over: "ethhdr", Member: "protocol", Offer: true},
 	{Name: "ipv6hdr", Layer: 3, Size: 40, Over: "ethhdr", Member: "nexthdr"},
@@ -34,9 +34,9 @@ var Headers = []Header{
 
 // LookupHeader returns the header named name ("iphdr"), or nil.
 func LookupHeader(name string) *Header {
-	for i := range Headers {
-		if Headers[i].Name == name {
-			return &Headers[i]
+	for i := range headers {
+		if headers[i].Name == name {
+			return &headers[i]
 		}
 	}
 	return nil
@@ -44,9 +44,9 @@ func LookupHeader(name string) *Header {
 
 // HeaderList spells the header names for a message: "ethhdr, iphdr, …".
 func HeaderList() string {
-	names := make([]string, len(Headers))
-	for i := range Headers {
-		names[i] = Headers[i].Name
+	names := make([]string, len(headers))
+	for i := range headers {
+		names[i] = headers[i].Name
 	}
 	return strings.Join(names, ", ")
 }
@@ -70,8 +70,8 @@ type PacketData struct {
 	Help  string
 }
 
-// PacketDatas are the pseudo-members every packet header has.
-var PacketDatas = []PacketData{
+// packetDatas are the pseudo-members every packet header has.
+var packetDatas = []PacketData{
 	{"cdata", 1, "u8 after the header"},
 	{"sdata", 2, "u16 after the header"},
 	{"ldata", 4, "u32 after the header"},
@@ -81,9 +81,9 @@ var PacketDatas = []PacketData{
 
 // LookupPacketData returns the pseudo-member named name, or nil.
 func LookupPacketData(name string) *PacketData {
-	for i := range PacketDatas {
-		if PacketDatas[i].Name == name {
-			return &PacketDatas[i]
+	for i := range packetDatas {
+		if packetDatas[i].Name == name {
+			return &packetDatas[i]
 		}
 	}
 	return nil

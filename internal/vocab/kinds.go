@@ -23,8 +23,8 @@ type KindInfo struct {
 // Letter is the kind's letter as a string ("p").
 func (k *KindInfo) Letter() string { return string(rune(k.Kind)) }
 
-// Kinds are the probe kinds in the order help lists them.
-var Kinds = []KindInfo{
+// kinds are the probe kinds in the order help lists them.
+var kinds = []KindInfo{
 	{Kind: probe.Kprobe, What: "kprobe", Help: "kprobe: a kernel function's entry (p FUNC[+OFF])",
 		TargetHint: "name a kernel function, e.g. 'p ip_output', 'p dev_qdisc_enqueue+23'"},
 	{Kind: probe.Kretprobe, What: "kretprobe", Return: true, Help: "kretprobe: a kernel function's return",
@@ -47,9 +47,9 @@ func LookupKind(word string) *KindInfo {
 
 // KindOf returns the row of kind k, or nil for a letter that is no kind.
 func KindOf(k probe.Kind) *KindInfo {
-	for i := range Kinds {
-		if Kinds[i].Kind == k {
-			return &Kinds[i]
+	for i := range kinds {
+		if kinds[i].Kind == k {
+			return &kinds[i]
 		}
 	}
 	return nil
@@ -57,9 +57,9 @@ func KindOf(k probe.Kind) *KindInfo {
 
 // KindList spells the kinds for a message: "p (kprobe), r (kretprobe), …".
 func KindList() string {
-	parts := make([]string, len(Kinds))
-	for i := range Kinds {
-		parts[i] = Kinds[i].Letter() + " (" + Kinds[i].What + ")"
+	parts := make([]string, len(kinds))
+	for i := range kinds {
+		parts[i] = kinds[i].Letter() + " (" + kinds[i].What + ")"
 	}
 	return strings.Join(parts, ", ")
 }

@@ -36,8 +36,8 @@ type Prefix struct {
 	FilterForm string
 }
 
-// Prefixes are the name prefixes, one row each.
-var Prefixes = []Prefix{
+// prefixes are the name prefixes, one row each.
+var prefixes = []Prefix{
 	{Prefix: "ip_", Display: probe.DisplayIPv4, Size: 4, Help: "IPv4 address: a u32 in network order shown a.b.c.d",
 		Example: "10.0.1.221", Show: showIPv4, Parse: parseIPv4, FilterForm: "0x%08x"},
 	{Prefix: "ip6_", Display: probe.DisplayIPv6, Size: 16, Bytes: true, Help: "IPv6 address: 16 bytes shown in RFC 5952 form",
@@ -62,8 +62,8 @@ var Prefixes = []Prefix{
 
 // byDisplay finds a row from a display on the renderer's hot path.
 var byDisplay = func() (t [probe.DisplaySignedBits + 1]*Prefix) {
-	for i := range Prefixes {
-		t[Prefixes[i].Display] = &Prefixes[i]
+	for i := range prefixes {
+		t[prefixes[i].Display] = &prefixes[i]
 	}
 	return t
 }()
@@ -81,9 +81,9 @@ func ForDisplay(d probe.Display) *Prefix {
 // compiler and the renderer both ask it, so that a name means the same
 // thing live, offline and in a filter.
 func ForName(name string) *Prefix {
-	for i := range Prefixes {
-		if strings.HasPrefix(name, Prefixes[i].Prefix) {
-			return &Prefixes[i]
+	for i := range prefixes {
+		if strings.HasPrefix(name, prefixes[i].Prefix) {
+			return &prefixes[i]
 		}
 	}
 	return nil
@@ -106,7 +106,7 @@ func DisplayOf(name []byte) probe.Display {
 		return probe.DisplayDefault
 	}
 	for m := byFirst[name[0]]; m != 0; m &= m - 1 {
-		p := &Prefixes[bits.TrailingZeros32(m)]
+		p := &prefixes[bits.TrailingZeros32(m)]
 		if len(name) >= len(p.Prefix) && string(name[:len(p.Prefix)]) == p.Prefix {
 			return p.Display
 		}
@@ -123,7 +123,7 @@ func EndsInPrefix(b []byte) bool {
 		return false
 	}
 	for m := byBeforeLast[b[n-2]]; m != 0; m &= m - 1 {
-		p := Prefixes[bits.TrailingZeros32(m)].Prefix
+		p := prefixes[bits.TrailingZeros32(m)].Prefix
 		if n >= len(p) && string(b[n-len(p):]) == p {
 			return true
 		}
@@ -131,14 +131,14 @@ func EndsInPrefix(b []byte) bool {
 	return false
 }
 
-// byFirst and byBeforeLast are the rows (bit i for Prefixes[i]) whose
+// byFirst and byBeforeLast are the rows (bit i for prefixes[i]) whose
 // prefix has a byte as its first and as its byte before the '_'. A prefix
 // ends in '_' and is at least three bytes long.
 var byFirst, byBeforeLast = func() (first, beforeLast [256]uint32) {
-	if len(Prefixes) > 32 {
+	if len(prefixes) > 32 {
 		panic("vocab: more prefixes than the lookup masks hold")
 	}
-	for i, p := range Prefixes {
+	for i, p := range prefixes {
 		if len(p.Prefix) < 3 || p.Prefix[len(p.Prefix)-1] != '_' {
 			panic("vocab: prefix " + p.Prefix + " is not NAME_")
 		}

@@ -64,12 +64,12 @@ func TestDisplayOfAgrees(t *testing.T) {
 // every prefix.
 func TestEndsInPrefixAgrees(t *testing.T) {
 	texts := []string{"", "_", "p_", "ip", "x ip_", "sk_", "ip6_", "zip_", "mac_", "b16_", "B64_", "b16", "b17_", "m_", "c_", "__", "ip__"}
-	for _, p := range Prefixes {
+	for _, p := range prefixes {
 		texts = append(texts, p.Prefix, "x="+p.Prefix, p.Prefix[1:], p.Prefix+"_")
 	}
 	for _, s := range texts {
 		want := false
-		for _, p := range Prefixes {
+		for _, p := range prefixes {
 			want = want || strings.HasSuffix(s, p.Prefix)
 		}
 		if got := EndsInPrefix([]byte(s)); got != want {

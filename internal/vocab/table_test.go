@@ -44,8 +44,9 @@ func hostOrder(mem []byte) uint64 {
 // filter literal is that value too.
 func TestPrefixRoundTrip(t *testing.T) {
 	seen := map[probe.Display]bool{}
-	for i := range vocab.Prefixes {
-		p := &vocab.Prefixes[i]
+	rows := vocab.Prefixes()
+	for i := range rows {
+		p := &rows[i]
 		if seen[p.Display] || p.Display == probe.DisplayDefault {
 			t.Errorf("%s: display %d is another row's or the default", p.Prefix, p.Display)
 		}
@@ -91,8 +92,9 @@ func TestPrefixRoundTrip(t *testing.T) {
 // filter literal with the row; the renderer shows it; completion offers
 // it.
 func TestPrefixKnownEverywhere(t *testing.T) {
-	for i := range vocab.Prefixes {
-		p := &vocab.Prefixes[i]
+	rows := vocab.Prefixes()
+	for i := range rows {
+		p := &rows[i]
 		name := p.Prefix + "v"
 		src := "p ip_output " + name + "=@jiffies"
 		if !p.Bytes {
@@ -166,8 +168,9 @@ func offered(word, want string) bool {
 // offers each; probe.Kind's own tests agree with the row.
 func TestKindsKnownEverywhere(t *testing.T) {
 	targets := map[bool]string{false: "ip_output", true: "/bin/sh:main"}
-	for i := range vocab.Kinds {
-		k := &vocab.Kinds[i]
+	rows := vocab.Kinds()
+	for i := range rows {
+		k := &rows[i]
 		target := targets[k.User]
 		if k.Kind == probe.Event {
 			target = "sched/sched_switch"
@@ -194,8 +197,9 @@ func TestKindsKnownEverywhere(t *testing.T) {
 // The compiler takes every header (it fails later, for want of kernel
 // types, never as an unknown header); completion offers those marked.
 func TestHeadersKnownEverywhere(t *testing.T) {
-	for i := range vocab.Headers {
-		h := &vocab.Headers[i]
+	rows := vocab.Headers()
+	for i := range rows {
+		h := &rows[i]
 		if vocab.LookupHeader(h.Name) != h || h.Layer < 2 || h.Layer > 4 || h.Size <= 0 || h.Member == "" {
 			t.Errorf("%s: incomplete row", h.Name)
 		}
@@ -219,7 +223,7 @@ func TestHeadersKnownEverywhere(t *testing.T) {
 			t.Errorf("%s: completion offers it: %v, want %v", h.Name, got, h.Offer)
 		}
 	}
-	for _, pd := range vocab.PacketDatas {
+	for _, pd := range vocab.PacketDatas() {
 		if vocab.LookupPacketData(pd.Name) == nil || pd.Help == "" {
 			t.Errorf("%s: incomplete row", pd.Name)
 		}
