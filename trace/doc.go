@@ -20,8 +20,9 @@
 //
 // Running needs root (or CAP_SYS_ADMIN with tracefs mounted) and a kernel
 // with kprobe events for p and r expressions, uprobe events for P and R,
-// and tracepoints for e. Compiling against the running kernel reads
-// /sys/kernel/btf/vmlinux and /proc/kallsyms, which any user may read.
+// and tracepoints for e. Compiling against the running kernel reads its
+// types and symbols (/sys/kernel/btf/vmlinux, /proc/kallsyms) and, for e
+// expressions, the tracepoint's format in tracefs.
 //
 // Errors in an expression, found by the parser, the compiler or the
 // kernel when it refuses a definition, are an [*Error], which points at

@@ -1,8 +1,11 @@
 package trace_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 
 	"github.com/surftrace/surftrace/trace"
 )
@@ -50,4 +53,30 @@ func ExampleError() {
 	//     p ip_output proto=@(struct iphdr*)l3%2->protcol
 	//                                             ^~~~~~~
 	// did you mean protocol?
+}
+
+// Trace the running kernel until Ctrl-C or the tenth event: which task
+// sends UDP, to which address.
+func ExampleRun() {
+	probes, err := trace.Compile([]string{
+		"p ip_output proto=@(struct iphdr*)l3%2->protocol ip_dst=@(struct iphdr*)l3%2->daddr f:proto==17",
+	}, trace.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	n := 0
+	err = trace.Run(ctx, probes, func(e trace.Event) error {
+		dst, _ := e.Get("ip_dst") // a net.IP
+		fmt.Printf("%s (pid %d) -> %v\n", e.Task, e.Pid, dst)
+		if n++; n == 10 {
+			return trace.Stop
+		}
+		return nil
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
 }

@@ -24,7 +24,7 @@ var ErrNotRunningKernel = errors.New("trace: probes compiled for another kernel 
 // ErrStuck is returned by Run when the function given to it had not
 // returned 3 seconds after the context was done: the probes are removed
 // all the same, and the function is not called again.
-var ErrStuck = itrace.ErrOutputStuck
+var ErrStuck = errors.New("trace: the event function did not return after the stop")
 
 // RunOption changes how Run traces.
 type RunOption func(*runOptions)
@@ -89,6 +89,9 @@ func Run(ctx context.Context, probes []*Probe, fn func(Event) error, opts ...Run
 func runError(err error, probes []*Probe) error {
 	if err == nil {
 		return nil
+	}
+	if errors.Is(err, itrace.ErrOutputStuck) {
+		return ErrStuck
 	}
 	if errors.Is(err, Stop) {
 		var rest []error
