@@ -65,6 +65,9 @@ func (c *compiler) arg(a *expr.Arg) (probe.Arg, error) {
 		return out, err
 	}
 	out.Enum = enumNames(v.typ)
+	if v.typ != nil && v.typ != commType {
+		out.CType = v.typ.String()
+	}
 	return out, nil
 }
 

@@ -71,6 +71,10 @@ type Arg struct {
 	Display Display
 	// Enum maps values to enumerator names when the C type is an enum.
 	Enum map[int64]string
+	// CType is the C type of the value as the kernel's types spell it
+	// ("__u8", "char *"); "" for an untyped machine word (a register, a
+	// stack slot) or $comm.
+	CType string
 }
 
 // Def is one compiled expression.

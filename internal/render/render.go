@@ -27,6 +27,13 @@ type Options struct {
 	// every event rendered, for per-probe counts; the slice is only valid
 	// during the call.
 	OnEvent func(name []byte)
+	// Deliver, when set, receives every event parsed into an Event
+	// instead of its text or JSON: nothing is written to the Renderer's
+	// writer (which may be nil), and lines that are no event are skipped.
+	// An event waits for its stack blocks as a JSON event does. An error
+	// it returns stops the Renderer as a write error would, and is
+	// returned by Line, Idle, Flush and (wrapped) Copy.
+	Deliver func(*Event) error
 }
 
 // maxJoin and maxJoinLines bound what is gathered while a line ends inside
@@ -49,16 +56,17 @@ type Renderer struct {
 	// -s, -c N ends only then.
 	stacked bool
 	err     error
-	hdr     header // the line being rendered
-	tmp     header // scratch for lookahead, so hdr stays intact
-	args    []arg  // its arguments
-	text    span   // its payload when that is not NAME=VALUE
-	loc     span   // "(LOCATION" …
-	from    span   // … " <- FUNC)" of a return probe
-	tries   int    // schema split budget
-	join    []byte // an event line cut inside a string, waiting for the rest
-	joins   int    // lines in join
-	q       queue  // JSON mode: events waiting for their stack
+	hdr     header       // the line being rendered
+	tmp     header       // scratch for lookahead, so hdr stays intact
+	args    []arg        // its arguments
+	text    span         // its payload when that is not NAME=VALUE
+	loc     span         // "(LOCATION" …
+	from    span         // … " <- FUNC)" of a return probe
+	tries   int          // schema split budget
+	join    []byte       // an event line cut inside a string, waiting for the rest
+	joins   int          // lines in join
+	q       queue        // JSON mode: events waiting for their stack
+	dq      deliverQueue // Deliver mode: the same for Events
 
 	hasText, hasLoc, hasFrom bool
 }
@@ -91,6 +99,7 @@ func (r *Renderer) Events() uint64 { return r.events }
 // block may be in the next read, where Flush would write it without one.
 func (r *Renderer) Idle() error {
 	r.q.drainIdle(r)
+	r.dq.drainIdle(r)
 	r.flushWriter()
 	return r.err
 }
@@ -128,6 +137,7 @@ func (r *Renderer) Line(line []byte) error {
 func (r *Renderer) Flush() error {
 	r.flushJoin()
 	r.q.drain(r, true)
+	r.dq.drain(r, true)
 	r.flushWriter()
 	return r.err
 }
@@ -148,9 +158,12 @@ func (r *Renderer) process(line []byte) {
 		return
 	}
 	if f, ok := frame(line); ok {
-		if r.opts.JSON {
+		switch {
+		case r.opts.JSON:
 			r.q.frame(f)
-		} else {
+		case r.opts.Deliver != nil:
+			r.dq.frame(f)
+		default:
 			r.write(line)
 		}
 		return
@@ -161,9 +174,12 @@ func (r *Renderer) process(line []byte) {
 	}
 	if r.hdr.stack != noStack {
 		r.stacked = r.stacked || r.hdr.stack == kernelStack
-		if r.opts.JSON {
+		switch {
+		case r.opts.JSON:
 			r.q.stackHead(r, line)
-		} else {
+		case r.opts.Deliver != nil:
+			r.dq.stackHead(r, line)
+		default:
 			r.write(line)
 		}
 		return
@@ -188,7 +204,7 @@ func (r *Renderer) parseEvent(b []byte) bool {
 
 func (r *Renderer) parsePayload(b []byte) {
 	ev := r.opts.Schema.lookup(r.hdr.event.of(b))
-	if !r.opts.JSON && ev == nil && plainText(b[r.hdr.payload:]) {
+	if !r.opts.JSON && r.opts.Deliver == nil && ev == nil && plainText(b[r.hdr.payload:]) {
 		// The text line is written as it is: nothing in it converts and
 		// no string in it can be open, so its values need no split.
 		r.args = r.args[:0]
@@ -245,6 +261,10 @@ func (r *Renderer) emitEvent(b []byte) {
 		r.q.event(r, b)
 		return
 	}
+	if r.opts.Deliver != nil {
+		r.dq.event(r, b)
+		return
+	}
 	r.emitText(b)
 }
 
@@ -254,9 +274,8 @@ func (r *Renderer) lostLine(cpu int, n uint64) {
 	} else {
 		r.lost += n
 	}
-	if r.opts.JSON {
-		r.q.endStack()
-	}
+	r.q.endStack()
+	r.dq.endStack()
 	if r.opts.OnLost != nil {
 		r.opts.OnLost(cpu, n)
 	}
@@ -265,8 +284,9 @@ func (r *Renderer) lostLine(cpu int, n uint64) {
 // other handles a line that is no trace event: headers ("# tracer: nop")
 // and anything unexpected.
 func (r *Renderer) other(line []byte) {
-	if r.opts.JSON {
+	if r.opts.JSON || r.opts.Deliver != nil {
 		r.q.endStack()
+		r.dq.endStack()
 		return
 	}
 	r.write(line)

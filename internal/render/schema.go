@@ -38,6 +38,9 @@ type argSchema struct {
 	enum    map[int64]string
 	kind    argKind
 	bits    int // DisplaySignedBits: the bitfield's width
+	// typ is the fetch type ("s32", "x8[16]"; "" for tracepoint fields):
+	// it gives a delivered Event's value its signedness and width.
+	typ string
 }
 
 // SchemaFromDefs builds the schema of the compiled probes. Tracepoint
@@ -59,6 +62,7 @@ func SchemaFromDefs(defs []*probe.Def) *Schema {
 			if disp == probe.DisplaySignedBits {
 				as.bits = probe.BitfieldWidth(a.Type)
 			}
+			as.typ = a.Type
 			ev.args = append(ev.args, as)
 		}
 		s.events[d.Name] = ev

@@ -32,8 +32,34 @@ type CompileConfig struct {
 	Explain func(i int, err error) error
 }
 
+// Probe is one expression with the definition compiled from it: what a
+// run arms, and where a refusal of the definition is shown.
+type Probe struct {
+	Expr *expr.Expr
+	Def  *probe.Def
+}
+
+// Defs returns the definitions of probes, in order.
+func Defs(probes []Probe) []*probe.Def {
+	defs := make([]*probe.Def, len(probes))
+	for i, p := range probes {
+		defs[i] = p.Def
+	}
+	return defs
+}
+
 // Compile compiles every expression, in order, into its definition.
 func Compile(exprs []*expr.Expr, c CompileConfig) ([]*probe.Def, error) {
+	probes, err := CompileProbes(exprs, c)
+	if err != nil {
+		return nil, err
+	}
+	return Defs(probes), nil
+}
+
+// CompileProbes compiles every expression, in order, keeping each with
+// its definition.
+func CompileProbes(exprs []*expr.Expr, c CompileConfig) ([]Probe, error) {
 	kern := c.Kernel
 	arch, err := kern.Arch()
 	if err != nil {
@@ -85,7 +111,7 @@ func Compile(exprs []*expr.Expr, c CompileConfig) ([]*probe.Def, error) {
 			return nil, err
 		}
 	}
-	defs := make([]*probe.Def, len(exprs))
+	probes := make([]Probe, len(exprs))
 	for i, e := range exprs {
 		d, err := compile.Compile(e, i, cc)
 		if err != nil {
@@ -94,10 +120,10 @@ func Compile(exprs []*expr.Expr, c CompileConfig) ([]*probe.Def, error) {
 			}
 			return nil, err
 		}
-		defs[i] = d
+		probes[i] = Probe{Expr: e, Def: d}
 	}
 	if c.Pid != 0 {
-		addPidFilter(defs, c.Pid)
+		addPidFilter(Defs(probes), c.Pid)
 	}
-	return defs, nil
+	return probes, nil
 }

@@ -1,8 +1,11 @@
 // Package trace is a live tracing run as a library: compile the
 // expressions against the target kernel, arm the probes in a tracefs
-// instance of their own, stream trace_pipe through the renderer, and
-// remove everything on the way out, whatever ends the run (a signal, -c,
-// -t, the traced command exiting, the output going away).
+// instance of their own, stream trace_pipe through the renderer to an
+// io.Writer or, parsed into typed fields, to a callback (Config.Deliver),
+// and remove everything on the way out, whatever ends the run (a signal,
+// -c, -t, the traced command exiting, the output going away, the callback
+// failing). Each expression stays with the definition compiled from it
+// ([Probe]), so that a refusal is shown on the expression.
 //
 // [Do] serves a whole command line ([Request]): expressions from
 // arguments and -f files (errors name FILE:LINE), the check for an

@@ -2,7 +2,6 @@ package trace
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/surftrace/surftrace/internal/expr"
@@ -13,7 +12,7 @@ import (
 // kernelRefusal turns a write the kernel refused into an error pointing at
 // the part of the user's expression it came from: the kernel's error_log
 // column falls in the probe point, one fetch argument, or the filter.
-func kernelRefusal(err error, probes []armed, group string) error {
+func kernelRefusal(err error, probes []Probe, group string) error {
 	var ke *ftrace.KernelError
 	if !errors.As(err, &ke) {
 		return err
@@ -23,7 +22,7 @@ func kernelRefusal(err error, probes []armed, group string) error {
 		msg += ": " + ke.Log
 	}
 	for _, p := range probes {
-		d, e := p.def, p.expr
+		d, e := p.Def, p.Expr
 		switch {
 		case d.Kind != probe.Event && ke.Command == d.Line(group):
 			pos, n := e.Target.Pos, len(e.Target.Text)
@@ -52,23 +51,4 @@ func eventDir(d *probe.Def, group string) string {
 		return "/events/" + d.Target + "/"
 	}
 	return "/events/" + group + "/" + d.Name + "/"
-}
-
-// armed is one expression with the definition compiled from it: a
-// refusal of the definition is shown on the expression.
-type armed struct {
-	expr *expr.Expr
-	def  *probe.Def
-}
-
-// pair keeps each expression with its definition.
-func pair(exprs []*expr.Expr, defs []*probe.Def) ([]armed, error) {
-	if len(exprs) != len(defs) {
-		return nil, fmt.Errorf("compiled %d definitions from %d expressions", len(defs), len(exprs))
-	}
-	out := make([]armed, len(defs))
-	for i := range defs {
-		out[i] = armed{expr: exprs[i], def: defs[i]}
-	}
-	return out, nil
 }

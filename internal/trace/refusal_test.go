@@ -23,7 +23,7 @@ func TestKernelRefusalUnderlines(t *testing.T) {
 	d := &probe.Def{Kind: probe.Kprobe, Name: "f0", Target: "ip_output",
 		Args: []probe.Arg{{Name: "a", Fetch: "%di:u64"}, {Name: "b", Fetch: "%si:u64"}}}
 	line := d.Line(group)
-	probes := []armed{{expr: e, def: d}}
+	probes := []Probe{{Expr: e, Def: d}}
 	for _, tt := range []struct {
 		col  int
 		want string

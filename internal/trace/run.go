@@ -26,9 +26,13 @@ import (
 type Config struct {
 	// Exprs are the user's expressions, in order.
 	Exprs []*expr.Expr
-	// Compile turns Exprs into definitions, one each in the same order,
-	// against the tracefs at root; pid is the --cmd process (0 without
-	// one), which the filters must name.
+	// Probes turns Exprs into probes, each expression with its
+	// definition, against the tracefs at root; pid is the --cmd process
+	// (0 without one), which the filters must name. CompileProbes with
+	// the same root and pid does it.
+	Probes func(root string, pid int) ([]Probe, error)
+	// Compile is Probes for a caller that has the definitions alone: one
+	// each for Exprs, in the same order. Probes is used when both are set.
 	Compile func(root string, pid int) ([]*probe.Def, error)
 	// Arming is called once just before tracefs is first changed: from
 	// then on a stop must cancel ctx, not end the process, so that the
@@ -36,7 +40,13 @@ type Config struct {
 	Arming func()
 
 	Out io.Writer // rendered events
-	Err io.Writer // messages: start line, losses, summary, errors
+	Err io.Writer // messages: start line, losses, summary, errors; nil: none
+	// Deliver, when set, receives every event parsed into fields instead
+	// of its text on Out (which may then be nil); an error it returns
+	// ends the run, which returns it once everything is removed. A run
+	// that delivers leaves the process as it found it: it changes neither
+	// the garbage collector's setting nor the handling of SIGPIPE.
+	Deliver func(*render.Event) error
 
 	Quiet    bool          // no start line or summary (losses are still told)
 	Stack    bool          // kernel stacks with each event
@@ -58,7 +68,12 @@ var ErrOutputStuck = errors.New("stopping with output still unwritten: nobody re
 // were shown, -t passed, the --cmd command exited or the output went
 // away, then removes everything it put in tracefs.
 func Run(ctx context.Context, c Config) (err error) {
-	lowerPeak()
+	if c.Deliver == nil {
+		lowerPeak()
+	}
+	if c.Err == nil {
+		c.Err = io.Discard
+	}
 	var log io.Writer = c.Err
 	if c.Quiet {
 		log = nil
@@ -82,18 +97,17 @@ func Run(ctx context.Context, c Config) (err error) {
 		defer held.abort()
 		pid = held.pid()
 	}
-	defs, err := c.Compile(fs.Root, pid)
+	probes, err := c.compile(fs.Root, pid)
 	if err != nil {
 		return err
 	}
-	probes, err := pair(c.Exprs, defs)
-	if err != nil {
-		return err
+	defs := Defs(probes)
+	if c.Deliver == nil {
+		// A closed stdout (surftrace … | head -3) must end the run with
+		// a clean teardown, not kill the process: ask for EPIPE instead
+		// of SIGPIPE.
+		signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	}
-	// A closed stdout (surftrace … | head -3) must end the run with a
-	// clean teardown, not kill the process: ask for EPIPE instead of
-	// SIGPIPE.
-	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 
 	// From here a stop signal must reach the teardown below.
 	if c.Arming != nil {
@@ -168,24 +182,73 @@ func Run(ctx context.Context, c Config) (err error) {
 	}
 	pipe.Close()
 	prog.summary(sess.Overruns)
+	var df deliverFailed
+	if errors.As(err, &df) {
+		return df.err
+	}
 	if isClosedOutput(err) {
 		return nil
 	}
 	return err
 }
 
+// compile runs Probes, or Compile keeping each definition with its
+// expression.
+func (c *Config) compile(root string, pid int) ([]Probe, error) {
+	if c.Probes != nil {
+		return c.Probes(root, pid)
+	}
+	if c.Compile == nil {
+		return nil, errors.New("trace.Config: neither Probes nor Compile is set")
+	}
+	defs, err := c.Compile(root, pid)
+	if err != nil {
+		return nil, err
+	}
+	if len(defs) != len(c.Exprs) {
+		return nil, fmt.Errorf("compiled %d definitions from %d expressions", len(defs), len(c.Exprs))
+	}
+	probes := make([]Probe, len(defs))
+	for i, d := range defs {
+		probes[i] = Probe{Expr: c.Exprs[i], Def: d}
+	}
+	return probes, nil
+}
+
 // stream renders the pipe until it closes, -c events were shown, or the
-// output goes away.
+// output goes away (or, delivering, until Deliver fails).
 func stream(src io.Reader, c Config, schema *render.Schema, prog *progress) error {
-	return render.Copy(c.Out, src, render.Options{
+	opts := render.Options{
 		JSON:      c.JSON,
 		Schema:    schema,
 		Stacks:    c.Stack,
 		MaxEvents: uint64(max(c.Count, 0)),
 		OnLost:    prog.lostEvents,
 		OnEvent:   prog.event,
-	})
+	}
+	var failed error
+	if c.Deliver != nil {
+		opts.Deliver = func(e *render.Event) error {
+			if err := c.Deliver(e); err != nil {
+				failed = err
+				return err
+			}
+			return nil
+		}
+	}
+	err := render.Copy(c.Out, src, opts)
+	if failed != nil {
+		return deliverFailed{failed}
+	}
+	return err
 }
+
+// deliverFailed carries the error Config.Deliver returned, which ends the
+// run as it is, never taken for the pipe closing at a stop.
+type deliverFailed struct{ err error }
+
+func (d deliverFailed) Error() string { return d.err.Error() }
+func (d deliverFailed) Unwrap() error { return d.err }
 
 func isClosedOutput(err error) bool {
 	return errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed)

@@ -40,14 +40,24 @@ func TestWaitStreamedStuck(t *testing.T) {
 
 // Each expression keeps its own definition; a compiler that lost one is
 // an error, not a refusal shown on the wrong expression.
-func TestPair(t *testing.T) {
+func TestCompileKeepsExpressions(t *testing.T) {
 	e := []*expr.Expr{{Src: "a"}, {Src: "b"}}
 	d := []*probe.Def{{Name: "p0"}, {Name: "p1"}}
-	ps, err := pair(e, d)
-	if err != nil || len(ps) != 2 || ps[1].expr != e[1] || ps[1].def != d[1] {
-		t.Fatalf("pair: %v %v", ps, err)
+	c := Config{Exprs: e, Compile: func(string, int) ([]*probe.Def, error) { return d, nil }}
+	ps, err := c.compile("", 0)
+	if err != nil || len(ps) != 2 || ps[1].Expr != e[1] || ps[1].Def != d[1] {
+		t.Fatalf("compile: %v %v", ps, err)
 	}
-	if _, err := pair(e, d[:1]); err == nil {
+	c.Compile = func(string, int) ([]*probe.Def, error) { return d[:1], nil }
+	if _, err := c.compile("", 0); err == nil {
 		t.Error("2 expressions, 1 definition: no error")
+	}
+	want := []Probe{{Expr: e[0], Def: d[0]}}
+	c.Probes = func(string, int) ([]Probe, error) { return want, nil }
+	if ps, err := c.compile("", 0); err != nil || len(ps) != 1 || ps[0] != want[0] {
+		t.Errorf("Probes is used before Compile: %v %v", ps, err)
+	}
+	if got := Defs(want); len(got) != 1 || got[0] != d[0] {
+		t.Errorf("Defs: %v", got)
 	}
 }

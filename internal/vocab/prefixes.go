@@ -31,6 +31,9 @@ type Prefix struct {
 	// Parse reads the display form back into the value's bytes as they
 	// lie in memory (network order).
 	Parse func(text string) ([]byte, error)
+	// Value converts a value as the kernel printed it into the Go value
+	// library callers get.
+	Value func(v []byte) (any, bool)
 	// FilterForm is how a filter literal is spelt, as a fmt verb on the
 	// value read in host (little-endian) order.
 	FilterForm string
@@ -39,25 +42,25 @@ type Prefix struct {
 // prefixes are the name prefixes, one row each.
 var prefixes = []Prefix{
 	{Prefix: "ip_", Display: probe.DisplayIPv4, Size: 4, Help: "IPv4 address: a u32 in network order shown a.b.c.d",
-		Example: "10.0.1.221", Show: showIPv4, Parse: parseIPv4, FilterForm: "0x%08x"},
+		Example: "10.0.1.221", Show: showIPv4, Parse: parseIPv4, Value: valueIPv4, FilterForm: "0x%08x"},
 	{Prefix: "ip6_", Display: probe.DisplayIPv6, Size: 16, Bytes: true, Help: "IPv6 address: 16 bytes shown in RFC 5952 form",
-		Example: "fe80::1", Show: showIPv6, Parse: parseIPv6},
+		Example: "fe80::1", Show: showIPv6, Parse: parseIPv6, Value: valueIPv6},
 	{Prefix: "mac_", Display: probe.DisplayMAC, Size: 6, Bytes: true, Help: "MAC address: 6 bytes shown aa:bb:cc:dd:ee:ff",
-		Example: "02:42:ac:11:00:02", Show: showMAC, Parse: parseMAC},
+		Example: "02:42:ac:11:00:02", Show: showMAC, Parse: parseMAC, Value: valueMAC},
 	{Prefix: "b16_", Display: probe.DisplayBE16, Size: 2, Help: "16-bit big-endian number (a port) shown in decimal",
-		Example: "9988", Show: showBE(2, false), Parse: parseBE(2), FilterForm: "%d"},
+		Example: "9988", Show: showBE(2, false), Parse: parseBE(2), Value: valueBE(2), FilterForm: "%d"},
 	{Prefix: "b32_", Display: probe.DisplayBE32, Size: 4, Help: "32-bit big-endian number shown in decimal",
-		Example: "305419896", Show: showBE(4, false), Parse: parseBE(4), FilterForm: "%d"},
+		Example: "305419896", Show: showBE(4, false), Parse: parseBE(4), Value: valueBE(4), FilterForm: "%d"},
 	{Prefix: "b64_", Display: probe.DisplayBE64, Size: 8, Help: "64-bit big-endian number shown in decimal",
-		Example: "1311768467463790320", Show: showBE(8, false), Parse: parseBE(8), FilterForm: "%d"},
+		Example: "1311768467463790320", Show: showBE(8, false), Parse: parseBE(8), Value: valueBE(8), FilterForm: "%d"},
 	// The hex forms: the original wrote bare hex digits to the filter,
 	// which the kernel reads as decimal; 0x keeps them hex.
 	{Prefix: "B16_", Display: probe.DisplayBE16Hex, Size: 2, Help: "16-bit big-endian number shown in hex",
-		Example: "0x2704", Show: showBE(2, true), Parse: parseBE(2), FilterForm: "0x%x"},
+		Example: "0x2704", Show: showBE(2, true), Parse: parseBE(2), Value: valueBE(2), FilterForm: "0x%x"},
 	{Prefix: "B32_", Display: probe.DisplayBE32Hex, Size: 4, Help: "32-bit big-endian number shown in hex",
-		Example: "0x12345678", Show: showBE(4, true), Parse: parseBE(4), FilterForm: "0x%x"},
+		Example: "0x12345678", Show: showBE(4, true), Parse: parseBE(4), Value: valueBE(4), FilterForm: "0x%x"},
 	{Prefix: "B64_", Display: probe.DisplayBE64Hex, Size: 8, Help: "64-bit big-endian number shown in hex",
-		Example: "0x123456789abcdef0", Show: showBE(8, true), Parse: parseBE(8), FilterForm: "0x%x"},
+		Example: "0x123456789abcdef0", Show: showBE(8, true), Parse: parseBE(8), Value: valueBE(8), FilterForm: "0x%x"},
 }
 
 // byDisplay finds a row from a display on the renderer's hot path.
