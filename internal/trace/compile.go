@@ -48,15 +48,6 @@ func Defs(probes []Probe) []*probe.Def {
 	return defs
 }
 
-// Compile compiles every expression, in order, into its definition.
-func Compile(exprs []*expr.Expr, c CompileConfig) ([]*probe.Def, error) {
-	probes, err := CompileProbes(exprs, c)
-	if err != nil {
-		return nil, err
-	}
-	return Defs(probes), nil
-}
-
 // CompileProbes compiles every expression, in order, keeping each with
 // its definition.
 func CompileProbes(exprs []*expr.Expr, c CompileConfig) ([]Probe, error) {

@@ -58,8 +58,8 @@ func Do(ctx context.Context, r Request) error {
 		parsed[i] = e
 	}
 	pid := r.Pid
-	compileAll := func(armed bool, root string) ([]*probe.Def, error) {
-		return Compile(parsed, CompileConfig{
+	compileAll := func(armed bool, root string) ([]Probe, error) {
+		return CompileProbes(parsed, CompileConfig{
 			Kernel: r.Kernel, Armed: armed, Tracefs: root,
 			Pid: pid, InPid: pid != 0 && r.Live.Command == "",
 			Notes: r.Notes, Warn: r.Live.Err,
@@ -67,10 +67,11 @@ func Do(ctx context.Context, r Request) error {
 		})
 	}
 	if r.Show {
-		defs, err := compileAll(false, "")
+		probes, err := compileAll(false, "")
 		if err != nil {
 			return err
 		}
+		defs := Defs(probes)
 		if r.Live.Script != "" {
 			// The script touches nothing until it is run.
 			if err := WriteScript(r.Live.Script, defs, r.Live.Stack, r.Live.Err); err != nil {
@@ -81,7 +82,7 @@ func Do(ctx context.Context, r Request) error {
 	}
 	c := r.Live
 	c.Exprs = parsed
-	c.Compile = func(root string, cmdPid int) ([]*probe.Def, error) {
+	c.Probes = func(root string, cmdPid int) ([]Probe, error) {
 		if cmdPid != 0 {
 			pid = cmdPid
 		}

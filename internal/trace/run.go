@@ -26,14 +26,11 @@ import (
 type Config struct {
 	// Exprs are the user's expressions, in order.
 	Exprs []*expr.Expr
-	// Probes turns Exprs into probes, each expression with its
+	// Probes compiles Exprs into probes, each expression with its
 	// definition, against the tracefs at root; pid is the --cmd process
 	// (0 without one), which the filters must name. CompileProbes with
 	// the same root and pid does it.
 	Probes func(root string, pid int) ([]Probe, error)
-	// Compile is Probes for a caller that has the definitions alone: one
-	// each for Exprs, in the same order. Probes is used when both are set.
-	Compile func(root string, pid int) ([]*probe.Def, error)
 	// Arming is called once just before tracefs is first changed: from
 	// then on a stop must cancel ctx, not end the process, so that the
 	// probes are removed.
@@ -97,7 +94,10 @@ func Run(ctx context.Context, c Config) (err error) {
 		defer held.abort()
 		pid = held.pid()
 	}
-	probes, err := c.compile(fs.Root, pid)
+	if c.Probes == nil {
+		return errors.New("trace.Config: no Probes to compile the expressions")
+	}
+	probes, err := c.Probes(fs.Root, pid)
 	if err != nil {
 		return err
 	}
@@ -190,29 +190,6 @@ func Run(ctx context.Context, c Config) (err error) {
 		return nil
 	}
 	return err
-}
-
-// compile runs Probes, or Compile keeping each definition with its
-// expression.
-func (c *Config) compile(root string, pid int) ([]Probe, error) {
-	if c.Probes != nil {
-		return c.Probes(root, pid)
-	}
-	if c.Compile == nil {
-		return nil, errors.New("trace.Config: neither Probes nor Compile is set")
-	}
-	defs, err := c.Compile(root, pid)
-	if err != nil {
-		return nil, err
-	}
-	if len(defs) != len(c.Exprs) {
-		return nil, fmt.Errorf("compiled %d definitions from %d expressions", len(defs), len(c.Exprs))
-	}
-	probes := make([]Probe, len(defs))
-	for i, d := range defs {
-		probes[i] = Probe{Expr: c.Exprs[i], Def: d}
-	}
-	return probes, nil
 }
 
 // stream renders the pipe until it closes, -c events were shown, or the

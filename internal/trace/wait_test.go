@@ -3,10 +3,12 @@ package trace
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
 
 	"github.com/surftrace/surftrace/internal/expr"
-	"github.com/surftrace/surftrace/internal/probe"
+	"github.com/surftrace/surftrace/internal/kernel"
+	"github.com/surftrace/surftrace/internal/testkernel"
 )
 
 // A renderer that ends returns its own error, stopped or not.
@@ -38,26 +40,29 @@ func TestWaitStreamedStuck(t *testing.T) {
 	}
 }
 
-// Each expression keeps its own definition; a compiler that lost one is
-// an error, not a refusal shown on the wrong expression.
+// Each expression keeps its own definition, in order, whatever the
+// compiler made of it: a refusal is then shown on the right expression.
 func TestCompileKeepsExpressions(t *testing.T) {
-	e := []*expr.Expr{{Src: "a"}, {Src: "b"}}
-	d := []*probe.Def{{Name: "p0"}, {Name: "p1"}}
-	c := Config{Exprs: e, Compile: func(string, int) ([]*probe.Def, error) { return d, nil }}
-	ps, err := c.compile("", 0)
-	if err != nil || len(ps) != 2 || ps[1].Expr != e[1] || ps[1].Def != d[1] {
+	dir := testkernel.Need(t)
+	k := kernel.New(kernel.Options{BTF: filepath.Join(dir, "vmlinux.btf.gz"), Kallsyms: filepath.Join(dir, "kallsyms.gz"), Arch: "x86_64"})
+	var e []*expr.Expr
+	for _, src := range []string{"p ip_output len=%2->len", "e sched/sched_switch f:prev_pid==1"} {
+		x, err := expr.Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e = append(e, x)
+	}
+	ps, err := CompileProbes(e, CompileConfig{Kernel: k})
+	if err != nil || len(ps) != 2 || ps[0].Expr != e[0] || ps[1].Expr != e[1] {
 		t.Fatalf("compile: %v %v", ps, err)
 	}
-	c.Compile = func(string, int) ([]*probe.Def, error) { return d[:1], nil }
-	if _, err := c.compile("", 0); err == nil {
-		t.Error("2 expressions, 1 definition: no error")
+	if ps[0].Def.Target != "ip_output" || ps[1].Def.Target != "sched/sched_switch" {
+		t.Errorf("definitions out of order: %q %q", ps[0].Def.Target, ps[1].Def.Target)
 	}
-	want := []Probe{{Expr: e[0], Def: d[0]}}
-	c.Probes = func(string, int) ([]Probe, error) { return want, nil }
-	if ps, err := c.compile("", 0); err != nil || len(ps) != 1 || ps[0] != want[0] {
-		t.Errorf("Probes is used before Compile: %v %v", ps, err)
-	}
-	if got := Defs(want); len(got) != 1 || got[0] != d[0] {
+	d := Defs(ps)
+	want := ps[:1]
+	if got := Defs(want); len(got) != 1 || got[0] != d[0] || len(d) != 2 || d[1] != ps[1].Def {
 		t.Errorf("Defs: %v", got)
 	}
 }
