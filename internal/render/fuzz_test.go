@@ -12,13 +12,14 @@ import (
 
 // FuzzRender feeds arbitrary text through every mode: text and JSON, with
 // and without a schema, line by line and through Copy over a stream cut
-// after every byte. Nothing may panic, and every JSON line must be valid.
+// after every byte, and delivered as typed events. Nothing may panic, and
+// every JSON line must be valid.
 func FuzzRender(f *testing.F) {
 	for _, l := range []string{lineKprobe, lineKret, lineUprobe, lineUret, lineArrays, lineTP, lineTgid, lineNoFlags, lineCounter,
 		lineStack + "\n => ip_output\n => __ip_queue_xmit+0x17d/0x410", "CPU:2 [LOST 1234 EVENTS]\nCPU:1 [LOST EVENTS]",
 		hdr + "f0: (x) comm=\"q\" x=1\" body=\"a\nb\" ip_dst=16777343", hdr + "f2: (x) state=7 b16_port=1063", "# tracer: nop",
 		hdr + "f1: (x) s=\"open\n\n" + lineArrays} {
-		for mode := range byte(8) {
+		for mode := range byte(16) {
 			f.Add([]byte(l), mode)
 		}
 	}
@@ -27,6 +28,18 @@ func FuzzRender(f *testing.F) {
 		opts := Options{JSON: mode&1 != 0, OnLost: func(int, uint64) {}}
 		if mode&2 != 0 {
 			opts.Schema = schema
+		}
+		if mode&8 != 0 {
+			// Typed delivery: every field is found by its name, and a value
+			// the text showed is never dropped.
+			opts.Deliver = func(e *Event) error {
+				for _, fl := range e.Fields {
+					if _, ok := e.Get(fl.Name); !ok {
+						t.Fatalf("field %q not found by Get in %+v", fl.Name, e)
+					}
+				}
+				return nil
+			}
 		}
 		var out bytes.Buffer
 		if mode&4 != 0 {
