@@ -37,6 +37,12 @@ targets+=(
   "FuzzLoadBlacklist ./internal/ksyms/"
   "FuzzReadLists ./internal/discover/"
   "FuzzDecode ./internal/disasm/"
+  "FuzzPlainText ./internal/render/"
+  "FuzzReadDefs ./internal/render/"
+  "FuzzParseFeatures ./internal/ftrace/"
+  "FuzzExpand ./internal/wildcard/"
+  "FuzzParseFilter ./internal/skb/"
+  "FuzzParseEvent ./internal/skb/"
 )
 
 failed=0
