@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -12,8 +11,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/ulikunitz/xz"
 	"golang.org/x/sys/unix"
+
+	"github.com/surftrace/surftrace/internal/compressed"
 )
 
 // Bounds on what a type file may be. The largest kernels' BTF is ~10 MB
@@ -163,21 +163,13 @@ func unpack(r io.Reader, depth int) ([]byte, error) {
 		return nil, fmt.Errorf("archives nested too deep: %w", ErrNotBTF)
 	}
 	br := bufio.NewReaderSize(r, 1<<16)
+	if ur, format, err := compressed.Reader(br); err != nil {
+		return nil, err
+	} else if format != "" {
+		return unpack(ur, depth+1)
+	}
 	head, _ := br.Peek(512)
-	switch {
-	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
-		}
-		return unpack(zr, depth+1)
-	case bytes.HasPrefix(head, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
-		xr, err := xz.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("xz: %w", err)
-		}
-		return unpack(xr, depth+1)
-	case len(head) >= 262 && string(head[257:262]) == "ustar":
+	if len(head) >= 262 && string(head[257:262]) == "ustar" {
 		return fromTar(br, depth)
 	}
 	switch {

@@ -2,8 +2,6 @@ package kernel
 
 import (
 	"bufio"
-	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -11,9 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/ulikunitz/xz"
 	"golang.org/x/sys/unix"
 
+	"github.com/surftrace/surftrace/internal/compressed"
 	"github.com/surftrace/surftrace/internal/discover"
 	"github.com/surftrace/surftrace/internal/ksyms"
 )
@@ -28,40 +26,20 @@ const (
 // BTFPath is where the running kernel exposes its BTF.
 const BTFPath = btfDir + "/vmlinux"
 
-// Compressed forms of a saved list, told apart by their magic.
-var (
-	gzipMagic = []byte{0x1f, 0x8b}
-	xzMagic   = []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}
-)
-
 // OpenFile opens one of the kernel's lists, raw, gzip or xz as saved
-// copies often are; closeFn closes it. It is the one place such files
-// are unpacked.
+// copies often are (package compressed tells them apart); closeFn closes
+// it.
 func OpenFile(path string) (r io.Reader, closeFn func(), err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	closeFn = func() { f.Close() }
-	br := bufio.NewReaderSize(f, 1<<16)
-	m, _ := br.Peek(len(xzMagic))
-	switch {
-	case bytes.HasPrefix(m, gzipMagic):
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			f.Close()
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return zr, closeFn, nil
-	case bytes.HasPrefix(m, xzMagic):
-		zr, err := xz.NewReader(br)
-		if err != nil {
-			f.Close()
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return zr, closeFn, nil
+	r, _, err = compressed.Reader(bufio.NewReaderSize(f, 1<<16))
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return br, closeFn, nil
+	return r, func() { f.Close() }, nil
 }
 
 // LoadKallsyms reads a symbol table in kallsyms form from path (the
