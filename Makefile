@@ -54,10 +54,10 @@ unit: deps build
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
 
 e2e: deps build
-	$(GO) test -count=1 -timeout 14m -v ./e2e/
+	$(GO) test -count=1 -timeout 30m -v ./e2e/
 
 test: deps vet build
-	$(GO) test -count=1 -timeout 14m ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
 demo: deps build
 	$(GO) run ./e2e/cmd/demo

@@ -45,9 +45,6 @@ func build(ctx context.Context, root, goarch string) (string, error) {
 	return f.(func() (string, error))()
 }
 
-// slots bounds the boots running at once: each qemu keeps a core busy.
-var slots = make(chan struct{}, jobs())
-
 func jobs() int {
 	if n, err := strconv.Atoi(os.Getenv("E2E_JOBS")); err == nil && n > 0 {
 		return n
@@ -70,6 +67,7 @@ func TestScenarios(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	queue.plan(ks)
 	for _, k := range ks {
 		t.Run(k.Name, func(t *testing.T) {
 			t.Parallel()
@@ -144,8 +142,8 @@ func boot(t *testing.T, o vm.Options, own map[string]func(*testing.T, *vm.Scenar
 	o.WorkDir, o.Logf = t.TempDir(), t.Logf
 	o.Build = build
 	o.Progress = testWriter{t}
-	slots <- struct{}{}
-	defer func() { <-slots }()
+	queue.acquire(o.Kernel)
+	defer queue.release()
 	env, err := vm.Prepare(context.Background(), o)
 	if vm.IsMissing(err) {
 		if os.Getenv("CI") == "true" {
