@@ -18,6 +18,7 @@ type ModuleNotLoadedError struct {
 	Func, Module string
 }
 
+// Error says how to load the module.
 func (e *ModuleNotLoadedError) Error() string {
 	return fmt.Sprintf("%s is in module %s, which is not loaded (modprobe %s)", e.Func, e.Module, e.Module)
 }
