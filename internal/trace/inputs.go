@@ -110,5 +110,6 @@ func (e *SourcedError) Where() string { return e.where }
 
 // Error is FILE:LINE: and the error in the expression.
 func (e *SourcedError) Error() string { return e.where + ": " + e.err.Error() }
+
 // Unwrap is the error in the expression, an *expr.Error with its caret.
 func (e *SourcedError) Unwrap() error { return e.err }
