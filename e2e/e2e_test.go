@@ -18,6 +18,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,12 +69,51 @@ func TestScenarios(t *testing.T) {
 		t.Fatal(err)
 	}
 	queue.plan(ks)
-	for _, k := range ks {
-		t.Run(k.Name, func(t *testing.T) {
-			t.Parallel()
-			scenarios(t, k.Name)
-		})
+	prefetch(t, ks)
+	// Every boot waits in the queue at once, which hands out the slots:
+	// the subtests run from goroutines of their own, not as parallel
+	// tests, whose number go test bounds (-parallel) in an order of its own.
+	var wg sync.WaitGroup
+	run := func(name string, f func(*testing.T)) {
+		wg.Add(1)
+		go func() { defer wg.Done(); t.Run(name, f) }()
 	}
+	for _, k := range ks {
+		run(k.Name, func(t *testing.T) { scenarios(t, k.Name) })
+	}
+	if hasKernel(ks, m.Default) {
+		// KASLR is checked on the default kernel, booted from its bzImage.
+		run("kaslr", kaslr)
+	}
+	wg.Wait()
+}
+
+// prefetch builds the guests' surftrace for each architecture while it
+// fetches the kernels, longest boot first: the builds wait on the CPU and
+// the downloads on the network, so they overlap, and no boot slot is then
+// held waiting for either. Errors are left to the boots to report.
+func prefetch(t *testing.T, ks []kernels.Kernel) {
+	if testing.Short() {
+		return
+	}
+	root, err := vm.RepoRoot()
+	if err != nil {
+		return
+	}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for _, goarch := range []string{"amd64", "arm64"} {
+		if slices.ContainsFunc(ks, func(k kernels.Kernel) bool { return k.Arch == goarch }) {
+			wg.Add(1)
+			go func() { defer wg.Done(); build(ctx, root, goarch) }()
+		}
+	}
+	for _, name := range queue.order {
+		if err := vm.Fetch(ctx, name, testWriter{t}); err != nil {
+			t.Logf("fetch %s: %v (its boot says more)", name, err)
+		}
+	}
+	wg.Wait()
 }
 
 func scenarios(t *testing.T, kernel string) {
@@ -84,20 +124,13 @@ func scenarios(t *testing.T, kernel string) {
 	}, nil)
 }
 
-// TestKASLR boots the compressed image as it is, so the decompressor
+// kaslr boots the compressed image as it is, so the decompressor
 // randomizes the kernel's addresses (the extracted vmlinux runs where it
-// was linked), and runs the scenarios that handle addresses.
-func TestKASLR(t *testing.T) {
-	t.Parallel()
+// was linked), and runs the scenarios that handle addresses. It runs with
+// the kernels' boots, in the last slot free, so no core idles at the end.
+func kaslr(t *testing.T) {
 	if os.Getenv("E2E_RUN") != "" || os.Getenv("E2E_BZIMAGE") == "1" {
-		t.Skip("E2E_RUN or E2E_BZIMAGE set: TestScenarios covers what was asked")
-	}
-	m, err := vm.Matrix()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ks, err := m.Select(os.Getenv("KERNELS")); err != nil || !hasKernel(ks, m.Default) {
-		t.Skipf("KERNELS=%s leaves out %s, the kernel KASLR is checked on", os.Getenv("KERNELS"), m.Default)
+		t.Skip("E2E_RUN or E2E_BZIMAGE set: the scenarios cover what was asked")
 	}
 	text := vm.Script{Name: "kaslr", Body: []byte("sed -n 's/ T _text$//p' /proc/kallsyms\n")}
 	scripts, err := vm.LoadScripts(scenarioDir(t), "00-raw-kprobe", "07-drop")

@@ -98,3 +98,16 @@ func guestUserland(ctx context.Context, k Kernel, progress io.Writer) (*kernels.
 	f.Progress = progress
 	return f.FetchGuest(ctx, k.GoArch())
 }
+
+// Fetch puts kernel name (and, for another architecture, the userland its
+// guest runs) in the cache ahead of Prepare: a run that fetches every
+// kernel first, while it builds, waits on the network once instead of
+// holding a boot slot for each download.
+func Fetch(ctx context.Context, name string, progress io.Writer) error {
+	k, err := FindKernel(ctx, name, progress)
+	if err != nil || !k.Foreign() {
+		return err
+	}
+	_, err = guestUserland(ctx, k, progress)
+	return err
+}
