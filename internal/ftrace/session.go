@@ -81,22 +81,37 @@ func Open(fs *FS, opts Options) (*Session, error) {
 		// Leftovers of another run do not stop this one; say so.
 		w.Comment("stale clean-up incomplete: %v", err)
 	}
-	name, err := makeInstance(fs, w, opts.Name)
-	if err != nil {
-		return nil, err
-	}
-	s := &Session{
-		fs:       fs,
-		name:     name,
-		stack:    opts.Stack,
-		w:        w,
-		instance: fs.Path("instances", name),
-		added:    make(map[string]bool),
-		pipes:    make(map[*Pipe]struct{}),
-	}
-	// A new instance records from the start; keep it off until Start so no
-	// event of a half-built set-up is shown.
-	if err := s.apply(stopStep); err != nil {
+	var s *Session
+	for try := 1; ; try++ {
+		mark := w.Pending()
+		name, err := makeInstance(fs, w, opts.Name)
+		if err != nil {
+			return nil, err
+		}
+		s = &Session{
+			fs:       fs,
+			name:     name,
+			stack:    opts.Stack,
+			w:        w,
+			instance: fs.Path("instances", name),
+			added:    make(map[string]bool),
+			pipes:    make(map[*Pipe]struct{}),
+		}
+		// A new instance records from the start; keep it off until Start so
+		// no event of a half-built set-up is shown.
+		err = s.apply(stopStep)
+		if err == nil {
+			break
+		}
+		if (errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ENODEV)) && try < 3 {
+			// Another run's stale clean-up removed the instance while it
+			// was being opened (the kernel lets an rmdir that had begun
+			// finish): make it again.
+			w.Comment("instance %s removed by another run's clean-up: making it again", name)
+			w.Rollback(mark)
+			release(name)
+			continue
+		}
 		return nil, errors.Join(err, s.Close())
 	}
 	if opts.BufferKB > 0 {
