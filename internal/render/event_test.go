@@ -217,3 +217,24 @@ func goText(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// With Stacks, a delivered event waits for its stack across an idle
+// source, as a JSON event does, even before the first stack block.
+func TestDeliverWaitsForStackWhenIdle(t *testing.T) {
+	var got []*Event
+	r := New(nil, Options{Stacks: true, Deliver: func(e *Event) error { got = append(got, e); return nil }})
+	if err := r.Line([]byte(ev("000", "f0"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Idle(); err != nil || len(got) != 0 {
+		t.Fatalf("idle before the stack: delivered %d events (%v), want 0", len(got), err)
+	}
+	for _, l := range []string{stackHead("000"), " => a"} {
+		if err := r.Line([]byte(l)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Idle(); err != nil || len(got) != 1 || len(got[0].Stack) != 1 || got[0].Stack[0] != "a" {
+		t.Fatalf("after the stack: %d events (%v), want f0 with stack [a]", len(got), err)
+	}
+}

@@ -56,17 +56,16 @@ type Renderer struct {
 	// -s, -c N ends only then.
 	stacked bool
 	err     error
-	hdr     header       // the line being rendered
-	tmp     header       // scratch for lookahead, so hdr stays intact
-	args    []arg        // its arguments
-	text    span         // its payload when that is not NAME=VALUE
-	loc     span         // "(LOCATION" …
-	from    span         // … " <- FUNC)" of a return probe
-	tries   int          // schema split budget
-	join    []byte       // an event line cut inside a string, waiting for the rest
-	joins   int          // lines in join
-	q       queue        // JSON mode: events waiting for their stack
-	dq      deliverQueue // Deliver mode: the same for Events
+	hdr     header // the line being rendered
+	tmp     header // scratch for lookahead, so hdr stays intact
+	args    []arg  // its arguments
+	text    span   // its payload when that is not NAME=VALUE
+	loc     span   // "(LOCATION" …
+	from    span   // … " <- FUNC)" of a return probe
+	tries   int    // schema split budget
+	join    []byte // an event line cut inside a string, waiting for the rest
+	joins   int    // lines in join
+	q       queue  // JSON and Deliver modes: events waiting for their stack
 
 	hasText, hasLoc, hasFrom bool
 }
@@ -84,6 +83,10 @@ func New(w io.Writer, opts Options) *Renderer {
 	return r
 }
 
+// holds says events wait for their stack blocks before they leave: as
+// JSON objects or as Events, never as text, which passes lines through.
+func (r *Renderer) holds() bool { return r.opts.JSON || r.opts.Deliver != nil }
+
 // Lost returns the number of events the kernel reported lost so far
 // ("[LOST EVENTS]" without a count counts as one).
 func (r *Renderer) Lost() uint64 { return r.lost }
@@ -99,7 +102,6 @@ func (r *Renderer) Events() uint64 { return r.events }
 // block may be in the next read, where Flush would write it without one.
 func (r *Renderer) Idle() error {
 	r.q.drainIdle(r)
-	r.dq.drainIdle(r)
 	r.flushWriter()
 	return r.err
 }
@@ -137,7 +139,6 @@ func (r *Renderer) Line(line []byte) error {
 func (r *Renderer) Flush() error {
 	r.flushJoin()
 	r.q.drain(r, true)
-	r.dq.drain(r, true)
 	r.flushWriter()
 	return r.err
 }
@@ -158,12 +159,9 @@ func (r *Renderer) process(line []byte) {
 		return
 	}
 	if f, ok := frame(line); ok {
-		switch {
-		case r.opts.JSON:
+		if r.holds() {
 			r.q.frame(f)
-		case r.opts.Deliver != nil:
-			r.dq.frame(f)
-		default:
+		} else {
 			r.write(line)
 		}
 		return
@@ -174,12 +172,9 @@ func (r *Renderer) process(line []byte) {
 	}
 	if r.hdr.stack != noStack {
 		r.stacked = r.stacked || r.hdr.stack == kernelStack
-		switch {
-		case r.opts.JSON:
+		if r.holds() {
 			r.q.stackHead(r, line)
-		case r.opts.Deliver != nil:
-			r.dq.stackHead(r, line)
-		default:
+		} else {
 			r.write(line)
 		}
 		return
@@ -257,12 +252,8 @@ func (r *Renderer) emitEvent(b []byte) {
 		}
 	}
 	r.stacked = false
-	if r.opts.JSON {
+	if r.holds() {
 		r.q.event(r, b)
-		return
-	}
-	if r.opts.Deliver != nil {
-		r.dq.event(r, b)
 		return
 	}
 	r.emitText(b)
@@ -275,7 +266,6 @@ func (r *Renderer) lostLine(cpu int, n uint64) {
 		r.lost += n
 	}
 	r.q.endStack()
-	r.dq.endStack()
 	if r.opts.OnLost != nil {
 		r.opts.OnLost(cpu, n)
 	}
@@ -284,9 +274,8 @@ func (r *Renderer) lostLine(cpu int, n uint64) {
 // other handles a line that is no trace event: headers ("# tracer: nop")
 // and anything unexpected.
 func (r *Renderer) other(line []byte) {
-	if r.opts.JSON || r.opts.Deliver != nil {
+	if r.holds() {
 		r.q.endStack()
-		r.dq.endStack()
 		return
 	}
 	r.write(line)
