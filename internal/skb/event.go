@@ -121,40 +121,31 @@ func parseArgs(s string, ev *Event) error {
 		if !ok {
 			continue
 		}
+		if name == "pkt" {
+			ev.PktOK = words(val, &ev.Pkt)
+			seen++
+			continue
+		}
+		v, ok := num(val)
 		switch name {
 		case "skb":
-			ev.Skb, ok = num(val)
+			ev.Skb = v
 		case "head":
-			ev.Head, ok = num(val)
+			ev.Head = v
 		case "data":
-			ev.Data, ok = num(val)
+			ev.Data = v
 		case "nh":
-			var v uint64
-			v, ok = num(val)
 			ev.NH = uint16(v)
 		case "len":
-			var v uint64
-			v, ok = num(val)
 			ev.Len = uint32(v)
 		case "proto":
-			var v uint64
-			v, ok = num(val)
 			ev.Proto = uint16(v)
 		case "mark":
-			var v uint64
-			v, ok = num(val)
 			ev.Mark = uint32(v)
 		case "ifindex":
-			var v uint64
-			v, ok = num(val)
 			ev.Ifindex = int32(v) // the kernel's int, printed as s32 or u32
 		case "reason":
-			var v uint64
-			v, ok = num(val)
 			ev.Reason, ev.HasReason = int64(int32(v)), ok
-		case "pkt":
-			ev.PktOK = words(val, &ev.Pkt)
-			ok = true
 		default:
 			continue
 		}
